@@ -1,0 +1,89 @@
+"""The front door: read one report, or many, into :class:`~themeclass.report.Report` objects."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import ThemeclassError
+from .metadata import extract_metadata
+from .readers import SUPPORTED_SUFFIXES, read_text
+from .report import Report
+from .segment import segment
+
+PathLike = str | os.PathLike[str]
+
+
+def report_id(path: PathLike) -> str:
+    """A report's id: its file name without suffixes ("liverpool_2023-05_ilacs")."""
+    name = Path(path).name
+    for suffix in (".gz",) + SUPPORTED_SUFFIXES:
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def read(path: PathLike) -> Report:
+    """Read a report (txt, PDF or HTML) into units and metadata.
+
+    >>> report = read("tests/data/liverpool_2023-05_ilacs.txt")  # doctest: +SKIP
+    >>> report.metadata.authority, report.units[0].section       # doctest: +SKIP
+    ('Liverpool', None)
+
+    Raises :class:`~themeclass.errors.ThemeclassError` naming the file when it
+    cannot be read.
+    """
+    file = Path(path)
+    text = read_text(file)
+    rid = report_id(file)
+    return Report(id=rid, text=text, metadata=extract_metadata(text, rid), units=segment(text, rid), path=file)
+
+
+def report_paths(paths: Iterable[PathLike]) -> list[Path]:
+    """Expand files and folders into the report files they hold, in a stable order.
+
+    A folder is searched recursively for files with a supported suffix (also
+    gzip-compressed, e.g. ``.txt.gz``); a named file is taken as given. A folder
+    that holds no report is an error.
+    """
+    out: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and _is_report_name(f.name))
+            if not found:
+                raise ThemeclassError(f"no reports found (looked for {', '.join(SUPPORTED_SUFFIXES)})", p)
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+def _is_report_name(name: str) -> bool:
+    name = name.lower()
+    if name.startswith("."):
+        return False
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return name.endswith(SUPPORTED_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be read, and why."""
+
+    path: str
+    problem: str
+
+
+def read_all(paths: Iterable[PathLike], skipped: list[Skipped] | None = None) -> Iterator[Report]:
+    """Read many reports, skipping the unreadable ones (recorded in ``skipped``)."""
+    for file in report_paths(paths):
+        try:
+            yield read(file)
+        except ThemeclassError as err:
+            if skipped is None:
+                raise
+            skipped.append(Skipped(str(file), err.problem))

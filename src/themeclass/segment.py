@@ -1,0 +1,481 @@
+"""Cut a report's text into units: paragraphs and bullet items, with section context.
+
+Reports reach us as text extracted from PDFs (``pdftotext`` or the ``pdf`` extra),
+so paragraph boundaries are rarely marked by blank lines: focused-visit letters
+have almost none. The segmenter therefore works line by line, like a reader
+looking at the page:
+
+1. Lines are typed: blank, *furniture* (page numbers, running headers and
+   footers, repeated on many pages), or content.
+2. Whole zones that are not units are marked: a letter's letterhead and address
+   (everything before "Dear ..."), its sign-off ("Yours sincerely" onwards), the
+   publisher's notice at the end, contents pages and judgement tables.
+3. Content lines are grouped into blocks. A block ends at a blank line, before a
+   bullet glyph or a paragraph number, and after a line that stops short of the
+   right margin (the next line's first word would have fitted on it): the cue a
+   human eye uses. Furniture and page breaks between two lines do not end a
+   block, so paragraphs split across pages are joined.
+4. Blocks are typed: a short block with no closing punctuation is a heading
+   (it becomes the ``section`` of the units below it); publisher boilerplate is
+   dropped; everything else is a unit.
+
+Every content line ends up in exactly one :class:`Block` (``segment_blocks``), so
+no content is ever silently lost: ``segment`` returns the blocks of kind
+"paragraph" and "bullet" as :class:`~themeclass.report.Unit` objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ._metrics import text_width
+from .report import Unit
+
+#: Characters Ofsted documents use as list bullets (incl. private-use font glyphs).
+BULLET_CHARS = "◼▪•●■◦▫□➢➤✓\uf06e\uf0a7\uf0b7\uf02d\uf0be\uf0d8\uf076\uf0fc\uf0a8\u2212"
+BLOCK_KINDS = ("paragraph", "bullet", "heading", "furniture", "boilerplate", "table", "contents", "letterhead", "signoff")
+
+_GRADE = re.compile(
+    r"^(outstanding|good|inadequate|requires improvement(?: to be good)?|not applicable|"
+    r"adequate|not judged|not previously inspected)\.?$",
+    re.I,
+)
+_BULLET_LINE = re.compile(rf"^([{BULLET_CHARS}])\s*")
+_STRAY_B = re.compile(r"^B\s+(?=[A-Z])")
+_NUMBER_ALONE = re.compile(r"^(\d{1,3})\.$")
+_NUMBER_RUNON = re.compile(r"^(\d{1,3})\.\s+(?=\S)")
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?$", re.I)
+_TERMINAL = re.compile(r"[.!?;:][’”\"')\]]*\d{0,2}$")
+_DEAR = re.compile(r"^Dear\s+\S")
+_SIGNOFF = re.compile(r"^Yours\s+(sincerely|faithfully)\b", re.I)
+_CONTENTS = re.compile(r"^(contents|table of contents)$", re.I)
+_TABLE_HEAD = re.compile(r"^(judgements?|grade|judgement\s+grade)$", re.I)
+# Front matter: the report's own metadata lines, neither units nor section headings.
+_FRONT_MATTER = re.compile(
+    r"^(inspection dates?\b|dates? of (the )?previous inspection|lead inspector\b|report published\b|"
+    r"(his|her) majesty.s inspector|hmi\b|senior hmi|publication date\b|date of publication\b)",
+    re.I,
+)
+
+# Publisher boilerplate: paragraphs that say nothing about the authority.
+_BOILERPLATE_START = re.compile(
+    r"^(The Office for Standards in Education, Children.s Services,? and Skills"
+    r"|If (you|the local authority) would like a copy of this document"
+    r"|(You|The local authority) may (reuse|copy)"
+    r"|You may copy all or parts of this document"
+    r"|This (report|publication) is available at"
+    r"|Interested in our work\?"
+    r"|To receive regular email alerts"
+    r"|Any complaints about the inspection or the report"
+    r"|© Crown copyright"
+    r"|Ofsted produces this report under its power"
+    r"|If you are not happy with the inspection or the report"
+    r"|This joint inspection was conducted under section"
+    r"|Ofsted will take the findings (from|of) this"
+    r"|Piccadilly Gate|Agora\b|Store St(reet)?\b"
+    r"|T:? 0300 ?123|Textphone|E: enquiries|W: www|enquiries@ofsted|www\.gov\.uk/ofsted|www\.ofsted\.gov\.uk"
+    r")",
+    re.I,
+)
+# A zone of publisher boilerplate runs from here to the end of the document.
+_BOILERPLATE_TAIL = re.compile(
+    r"^(The Office for Standards in Education, Children.s Services,? and Skills \(Ofsted\) regulates"
+    r"|If you would like a copy of this document in a different format"
+    r"|If you are not happy with the inspection or the report)",
+    re.I,
+)
+
+
+@dataclass
+class Line:
+    text: str  # stripped of surrounding white space and form feeds
+    start: int  # offset of text[0] in the source
+    end: int
+    page: int  # 1-based
+    role: str = "content"  # content, blank, furniture
+
+    @property
+    def blank(self) -> bool:
+        return not self.text
+
+
+@dataclass
+class Block:
+    """A run of lines with one role; units are the blocks of kind paragraph/bullet."""
+
+    kind: str
+    lines: list[Line] = field(default_factory=list)
+    number: int | None = None
+    section: str | None = None
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def raw(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+def split_lines(text: str) -> list[Line]:
+    """Split normalised text into lines with offsets and page numbers ("\\f" starts a page)."""
+    lines: list[Line] = []
+    page = 1
+    pos = 0
+    for raw in text.split("\n"):
+        page += raw.count("\f")
+        stripped = raw.replace("\f", " ").strip()
+        if stripped:
+            lead = len(raw) - len(raw.lstrip(" \t\f\v\u00a0"))
+            start = pos + lead
+            end = start + len(raw.strip(" \t\f\v\u00a0").rstrip())
+            stripped = text[start:end]
+            if "\f" in stripped:  # a form feed inside a line: keep offsets honest
+                stripped = stripped.replace("\f", " ")
+            lines.append(Line(stripped, start, end, page))
+        else:
+            lines.append(Line("", pos, pos, page, role="blank"))
+        pos += len(raw) + 1
+    return lines
+
+
+def _furniture_key(text: str) -> str:
+    return re.sub(r"\d+", "#", text.lower()).strip()
+
+
+def mark_furniture(lines: list[Line]) -> None:
+    """Mark page numbers and running headers/footers (lines repeated at page edges)."""
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        if not line.blank:
+            by_page.setdefault(line.page, []).append(line)
+    n_pages = len(by_page)
+    edge_pages: dict[str, set[int]] = {}
+    for page, page_lines in by_page.items():
+        for line in page_lines[:4] + page_lines[-5:]:
+            if len(line.text) >= 3:
+                edge_pages.setdefault(_furniture_key(line.text), set()).add(page)
+    needed = 2 if n_pages <= 3 else max(2, min(3, round(0.2 * n_pages)))
+    repeated = {key for key, pages in edge_pages.items() if len(pages) >= needed}
+    for page, page_lines in by_page.items():
+        edges = page_lines[:4] + page_lines[-5:]
+        for line in page_lines:
+            if _PAGE_NUMBER.match(line.text):
+                line.role = "furniture"
+            elif line in edges and _furniture_key(line.text) in repeated and not _GRADE.match(line.text):
+                line.role = "furniture"
+
+
+WIDTH_QUANTILE = 0.3
+WIDTH_TOLERANCE = 0.04
+
+
+def _width(lines: list[Line]) -> float:
+    """The printed width a line must reach to count as full, calibrated on this document.
+
+    Where a line ends without closing punctuation and the next begins in lower
+    case, the sentence was wrapped: the next word did not fit. The widths of
+    such line + next word pairs all exceed the text box, so a low quantile of
+    them estimates it, in this document's own font and margins.
+    """
+    content = [l for l in lines if l.role == "content"]
+    wrapped = [
+        text_width(a.text) + text_width(" " + _first_word(b.text))
+        for a, b in zip(content, content[1:])
+        if b.text[:1].islower() and not _TERMINAL.search(a.text) and len(a.text) >= 25
+    ]
+    if len(wrapped) < 5:
+        widths = sorted(text_width(l.text) for l in content if len(l.text) >= 25)
+        return float(widths[int(0.9 * (len(widths) - 1))]) if widths else 40_000.0
+    wrapped.sort()
+    return wrapped[int(WIDTH_QUANTILE * (len(wrapped) - 1))] * (1 - WIDTH_TOLERANCE)
+
+
+def _first_word(text: str) -> str:
+    return text.split(" ", 1)[0]
+
+
+def _starts_new(line: Line) -> bool:
+    return bool(_BULLET_LINE.match(line.text) or _NUMBER_ALONE.match(line.text))
+
+
+def _is_bullet_start(line: Line, prev: Line | None) -> bool:
+    if _BULLET_LINE.match(line.text):
+        return True
+    return bool(_STRAY_B.match(line.text) and prev is not None and (prev.text.endswith(":") or _BULLET_LINE.match(prev.text)))
+
+
+def group_blocks(lines: list[Line]) -> list[Block]:
+    """Group content lines into blocks by the cues of the printed page."""
+    width = _width(lines)
+    local = _local_widths(lines)
+    blocks: list[Block] = []
+    current: Block | None = None
+    pending_number: int | None = None
+    last_number = 0
+    blank_since = False
+    prev: Line | None = None
+    for line in lines:
+        if line.role == "blank":
+            blank_since = True
+            continue
+        if line.role == "furniture":
+            blocks.append(Block("furniture", [line]))
+            continue
+        text = line.text
+        m_alone = _NUMBER_ALONE.match(text)
+        if m_alone and int(m_alone.group(1)) <= last_number + 3:
+            # "7." alone on a line: the number of the next paragraph.
+            current = None
+            pending_number = int(m_alone.group(1))
+            last_number = pending_number
+            blocks.append(Block("number", [line], number=pending_number))
+            prev, blank_since = line, False
+            continue
+        new = current is None
+        bullet = _is_bullet_start(line, prev)
+        m_runon = _NUMBER_RUNON.match(text)
+        runon_number = None
+        if m_runon:
+            n = int(m_runon.group(1))
+            if n == last_number + 1 or (prev is not None and _ends_paragraph(prev, line, min(width, local[id(prev)]))):
+                runon_number = n
+        if not new:
+            if bullet or runon_number is not None or _BOILERPLATE_START.match(text) or _SIGNOFF.match(text):
+                new = True
+            elif prev is not None:
+                new = _is_break(prev, line, blank_since, min(width, local[id(prev)]))
+        if new:
+            kind = "bullet" if bullet else "paragraph"
+            current = Block(kind, [line])
+            if runon_number is not None:
+                current.number = runon_number
+                last_number = runon_number
+            elif pending_number is not None:
+                current.number = pending_number
+            pending_number = None
+            blocks.append(current)
+        else:
+            assert current is not None
+            current.lines.append(line)
+        prev, blank_since = line, False
+    return blocks
+
+
+LOCAL_WINDOW = 6
+LOCAL_SLACK = 0.02
+
+
+def _local_widths(lines: list[Line]) -> dict[int, float]:
+    """For each content line, the width of the box it is set in, judged locally.
+
+    Boxed text, table columns and indented lists are narrower than the page; a
+    line there is full when it reaches its own box. Nearby wrapped lines (no
+    closing punctuation, next line in lower case) each show that the box is
+    narrower than their width plus the next word: the smallest such figure in
+    the neighbourhood bounds the box. Where no line nearby wrapped, the widest
+    nearby line stands in.
+    """
+    content = [l for l in lines if l.role == "content"]
+    widths = [text_width(l.text) for l in content]
+    reach = [
+        widths[i] + text_width(" " + _first_word(content[i + 1].text))
+        if i + 1 < len(content) and content[i + 1].text[:1].islower() and not _TERMINAL.search(content[i].text)
+        else None
+        for i in range(len(content))
+    ]
+    out = {}
+    for i, line in enumerate(content):
+        lo, hi = max(0, i - LOCAL_WINDOW), i + LOCAL_WINDOW + 1
+        wrapped = [r for r in reach[lo:hi] if r is not None]
+        out[id(line)] = min(wrapped) if wrapped else max(widths[lo:hi]) * (1 + LOCAL_SLACK)
+    return out
+
+
+def _is_break(prev: Line, line: Line, blank: bool, width: float) -> bool:
+    """Does a new block start at ``line``? (Bullets and numbers are decided before.)"""
+    if blank and not _continues(prev, line):
+        return True
+    return _ends_paragraph(prev, line, width)
+
+
+def _continues(prev: Line, line: Line) -> bool:
+    """A blank line between two lines of one sentence (layout gap, page split)."""
+    return not _TERMINAL.search(prev.text) and line.text[:1].islower()
+
+
+_RUNS_ON = re.compile(
+    r"(,|\b(and|or|but|the|a|an|of|to|in|on|for|with|by|from|at|that|which|who|is|are|was|were|be|their|its|this|these|as|than|when|where|while))$"
+)
+
+
+def _ends_paragraph(prev: Line, line: Line, width: float) -> bool:
+    """True when ``prev`` stops short: the next line's first word would have fitted."""
+    if line.text[:1].islower() and not _TERMINAL.search(prev.text):
+        return False
+    if _RUNS_ON.search(prev.text):  # a sentence cannot end on a comma or "the"
+        return False
+    return text_width(prev.text) + text_width(" " + _first_word(line.text)) < width
+
+
+def _heading_like(block: Block) -> bool:
+    text = block.raw
+    words = text.split()
+    if not words or _TERMINAL.search(text) and not text.endswith("?"):
+        return False
+    if text.endswith(("?", ":")) and len(words) <= 14:
+        return True
+    if _TERMINAL.search(text):
+        return False
+    return len(words) <= 20 and (text[:1].isupper() or text[:1].isdigit())
+
+
+def classify_blocks(blocks: list[Block]) -> None:
+    """Type blocks as headings, tables, letterhead, sign-off, boilerplate or units."""
+    content = [b for b in blocks if b.kind in ("paragraph", "bullet")]
+    # Letterhead: in a letter, everything before "Dear ..." on its page.
+    for i, block in enumerate(content):
+        if _DEAR.match(block.raw) and block.page <= 2:
+            for earlier in content[:i]:
+                earlier.kind = "letterhead"
+            block.kind = "letterhead"
+            break
+    # Sign-off and publisher tail run to the end of the document.
+    tail = False
+    for block in content:
+        if block.kind == "letterhead":
+            continue
+        if _SIGNOFF.match(block.raw):
+            tail = "signoff"
+        elif not tail and _BOILERPLATE_TAIL.match(block.raw):
+            tail = "boilerplate"
+        if tail:
+            block.kind = "boilerplate" if tail == "boilerplate" or _BOILERPLATE_START.match(block.raw) else "signoff"
+        elif _BOILERPLATE_START.match(block.raw):
+            block.kind = "boilerplate"
+    # Contents pages: from "Contents" to the end of that page.
+    contents_page = None
+    for block in content:
+        if block.kind not in ("paragraph", "bullet"):
+            continue
+        if _CONTENTS.match(block.raw):
+            contents_page = block.page
+            block.kind = "contents"
+        elif contents_page == block.page:
+            block.kind = "contents"
+    for block in content:
+        if block.kind in ("paragraph", "bullet") and block.page <= 2 and _FRONT_MATTER.match(block.raw):
+            block.kind = "letterhead"
+    # Judgement tables: grade cells, their labels, and the table's column heads.
+    live = [b for b in content if b.kind in ("paragraph", "bullet")]
+    for i, block in enumerate(live):
+        if _GRADE.match(block.raw) or _TABLE_HEAD.match(block.raw):
+            block.kind = "table"
+            if i > 0 and live[i - 1].kind in ("paragraph", "heading") and not _TERMINAL.search(live[i - 1].raw):
+                live[i - 1].kind = "table"
+    for block in live:
+        if block.kind == "paragraph" and block.number is None and _heading_like(block):
+            block.kind = "heading"
+    # Section context: the latest heading above each unit.
+    section = None
+    for block in blocks:
+        if block.kind == "heading":
+            section = clean_text(block.lines)
+        elif block.kind in ("table", "contents", "letterhead"):
+            section = None
+        elif block.kind in ("paragraph", "bullet"):
+            block.section = section
+
+
+def segment_blocks(text: str) -> list[Block]:
+    """All blocks of a normalised text, units and non-units alike, in reading order."""
+    lines = split_lines(text)
+    mark_furniture(lines)
+    blocks = group_blocks(lines)
+    classify_blocks(blocks)
+    return blocks
+
+
+_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
+
+
+def clean_text(lines: list[Line], vocabulary: frozenset[str] = frozenset()) -> str:
+    """Join wrapped lines into one string, mending words split at a line end.
+
+    "well-" + "established" keeps its hyphen; "assess-" + "ment" loses it when
+    the document spells "assessment" elsewhere (``vocabulary``) and never
+    "assess-ment": a hyphen only the line break put there.
+    """
+    out = ""
+    for line in lines:
+        text = line.text
+        m = _HYPHEN_END.search(out) if out else None
+        if not out:
+            out = text
+        elif m and text[:1].islower():
+            rest = _WORD.match(text)
+            tail = rest.group() if rest else ""
+            joined = (m.group(1) + tail).lower()
+            known = joined in vocabulary or joined + "s" in vocabulary or joined.removesuffix("s") in vocabulary
+            if known and f"{m.group(1)}-{tail}".lower() not in vocabulary:
+                out = out[:-1] + text
+            else:
+                out += text
+        else:
+            out += " " + text
+    out = _BULLET_LINE.sub("", out, count=1)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def _vocabulary(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text))
+
+
+def _unit_text(block: Block, vocabulary: frozenset[str]) -> str:
+    text = clean_text(block.lines, vocabulary)
+    if block.kind == "bullet":
+        text = _STRAY_B.sub("", text, count=1)
+    elif block.number is not None:
+        text = _NUMBER_RUNON.sub("", text, count=1)
+    return text
+
+
+def segment(text: str, report: str = "report") -> list[Unit]:
+    """Cut normalised report text into units.
+
+    >>> units = segment("Overview\\nChildren are safe.\\n\\n◼ Supervision is not regular.\\n")
+    >>> [(u.kind, u.section, u.text) for u in units]
+    [('paragraph', 'Overview', 'Children are safe.'), ('bullet', 'Overview', 'Supervision is not regular.')]
+    """
+    units: list[Unit] = []
+    vocabulary = _vocabulary(text)
+    for block in segment_blocks(text):
+        if block.kind not in ("paragraph", "bullet"):
+            continue
+        body = _unit_text(block, vocabulary)
+        if not body:
+            continue
+        units.append(
+            Unit(
+                report=report,
+                index=len(units),
+                text=body,
+                kind=block.kind,
+                section=block.section,
+                number=block.number,
+                page=block.page,
+                start=block.start,
+                end=block.end,
+            )
+        )
+    return units

@@ -1,0 +1,260 @@
+"""Segmentation: how report text becomes units. Each test is a small example of use."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import themeclass
+from themeclass.segment import BULLET_CHARS, segment, segment_blocks
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
+
+# A full-width line is about 85 characters in these reports; the segmenter works
+# out the width from the text itself, so the examples use realistic lines.
+ILACS = """\
+London Borough of Exampleton
+Inspection of children’s social care services
+Inspection dates: 18 February to 1 March 2019
+Lead inspector: Jane Smith
+Her Majesty’s Inspector
+Judgement
+
+Grade
+
+The impact of leaders on social work practice with children
+and families
+
+Requires improvement
+
+Overall effectiveness
+
+Requires improvement
+
+Services for children in Exampleton require improvement, as was the case at the
+last inspection in 2014. The recently appointed director of children’s services
+has appropriately prioritised services for children most at risk of harm.
+
+1
+
+\fWhat needs to improve
+◼ The quality, management oversight and impact of early help services.
+◼ The quality and effectiveness of management oversight and supervision to ensure
+that children’s circumstances improve within their timeframes.
+
+The experiences and progress of children who need help and
+protection: Requires improvement
+1.
+
+Early help services are insufficiently targeted or coordinated with partners to
+meet the needs for specific groups of children. For instance, referral pathways
+for homeless 16- and 17-year-olds are not understood by partners, resulting in
+an inconsistent response.
+
+2.
+
+High caseloads in the assessment teams and inconsistent management
+oversight mean that some children do not receive help and protection quickly
+
+2
+
+\fenough. Committed staff strive to provide children with a good service, but
+social workers are routinely allocated additional work as they are also well-
+established in the duty service.
+3. Records of assessment visits vary in depth and quality of detail. Stronger cases
+include detailed observations of individual children and clearly record their
+views.
+
+3
+
+\fThe Office for Standards in Education, Children’s Services and Skills (Ofsted)
+regulates and inspects to achieve excellence in the care of children and young
+people.
+© Crown copyright 2019
+
+4
+"""
+
+LETTER = """\
+Piccadilly Gate
+Store Street
+Manchester M1 2WD
+3 April 2018
+Mrs Anne Example
+Director of Children’s Services
+Exampleton Council
+Dear Mrs Example,
+Focused visit to Exampleton children’s services
+This letter summarises the findings of a focused visit to Exampleton children’s
+services on 7 and 8 March 2018. The inspectors were Ann Brown and Bob Green.
+Overview
+Within Exampleton, there is strong corporate leadership to improve services to
+meet the diverse needs of children and their families. Senior leaders know the
+service well.
+What needs to improve in this area of social work practice
+\uf06e the quality of referrals from partner agencies is not always comprehensive
+enough to identify the level of professional concern
+\uf0a7 management oversight and supervision of case work are not consistently recorded.
+Ofsted will take the findings from this focused visit into account when planning
+your next inspection or visit.
+Yours sincerely
+Ann Brown
+Her Majesty’s Inspector
+"""
+
+
+def texts(units):
+    return [u.text for u in units]
+
+
+def test_numbered_paragraphs_keep_their_number_and_lose_it_from_the_text():
+    units = segment(ILACS, "exampleton")
+    numbered = [u for u in units if u.number is not None]
+    assert [u.number for u in numbered] == [1, 2, 3]
+    assert numbered[0].text.startswith("Early help services are insufficiently")
+    assert numbered[2].text.startswith("Records of assessment visits")  # "3. " run on the line
+
+
+def test_paragraph_split_across_pages_is_joined_without_the_page_furniture():
+    units = segment(ILACS, "exampleton")
+    second = next(u for u in units if u.number == 2)
+    assert "help and protection quickly enough. Committed staff" in second.text
+    assert second.page == 2
+    assert not re.search(r"\s2\s", second.text)  # the page number is not inside
+
+
+def test_bullets_are_units_with_their_section():
+    units = segment(ILACS, "exampleton")
+    bullets = [u for u in units if u.kind == "bullet"]
+    assert texts(bullets) == [
+        "The quality, management oversight and impact of early help services.",
+        "The quality and effectiveness of management oversight and supervision to ensure "
+        "that children’s circumstances improve within their timeframes.",
+    ]
+    assert {u.section for u in bullets} == {"What needs to improve"}
+
+
+def test_section_is_the_heading_above_the_unit():
+    units = segment(ILACS, "exampleton")
+    first = next(u for u in units if u.number == 1)
+    assert first.section == "The experiences and progress of children who need help and protection: Requires improvement"
+
+
+def test_tables_front_matter_and_publisher_boilerplate_are_not_units():
+    joined = " ".join(texts(segment(ILACS, "exampleton")))
+    for furniture in ("Requires improvement Overall", "Lead inspector", "Judgement", "Crown copyright", "Office for Standards"):
+        assert furniture not in joined
+
+
+def test_line_end_hyphen_is_kept_and_the_break_removed():
+    units = segment(ILACS, "exampleton")
+    assert "also well-established in the duty service." in next(u for u in units if u.number == 2).text
+    assert "16- and 17-year-olds" in next(u for u in units if u.number == 1).text
+
+
+def test_a_word_split_by_the_line_break_is_rejoined():
+    text = "Assessments are thorough and timely, and every assess-\nment is reviewed by a manager in good time.\n"
+    assert "every assessment is reviewed" in segment(text)[0].text
+
+
+def test_letter_address_salutation_and_sign_off_are_not_units():
+    units = segment(LETTER, "letter")
+    assert texts(units)[0].startswith("This letter summarises the findings")
+    joined = " ".join(texts(units))
+    for furniture in ("Piccadilly", "Dear Mrs", "Yours sincerely", "Ann Brown Her Majesty", "Ofsted will take"):
+        assert furniture not in joined
+
+
+def test_private_use_bullet_glyphs_start_bullets_even_without_capitals():
+    units = segment(LETTER, "letter")
+    bullets = [u for u in units if u.kind == "bullet"]
+    assert len(bullets) == 2
+    assert bullets[0].text.startswith("the quality of referrals")
+    assert bullets[0].section == "What needs to improve in this area of social work practice"
+
+
+def test_unit_offsets_point_into_the_source_text():
+    for unit in segment(ILACS, "exampleton"):
+        source = ILACS[unit.start : unit.end]
+        first_word = unit.text.split()[0]
+        assert first_word in source
+        assert unit.text.split()[-1] in source
+
+
+def test_unit_ids_are_report_and_zero_padded_index():
+    units = segment(LETTER, "letter")
+    assert [u.id for u in units[:2]] == ["letter#000", "letter#001"]
+
+
+def test_blank_text_has_no_units():
+    assert segment("", "empty") == []
+    assert segment("\n\n\f\n", "empty") == []
+
+
+# --- invariants, over arbitrary text -------------------------------------------------
+
+_alnum = re.compile(r"[^0-9A-Za-z]")
+
+line_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"),
+    max_size=90,
+)
+documents = st.lists(
+    st.one_of(line_text, st.sampled_from(["", "\f", "1.", "12. Text runs on.", "◼ a bullet", "Yours sincerely", "Dear Sir,", "Judgement", "Good"])),
+    max_size=60,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_every_nonblank_line_lands_in_exactly_one_block(text):
+    blocks = segment_blocks(text)
+    seen = [line.start for block in blocks for line in block.lines]
+    assert len(seen) == len(set(seen))
+    expected = [m.start() + len(m.group()) - len(m.group().lstrip(" \t\f\v\u00a0")) for m in re.finditer(r"[^\n]+", text) if m.group().replace("\f", " ").strip(" \t\f\v\u00a0")]
+    assert sorted(seen) == sorted(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_units_lose_no_letters_or_digits_of_their_lines(text):
+    unit_blocks = [b for b in segment_blocks(text) if b.kind in ("paragraph", "bullet")]
+    units = segment(text, "r")
+    assert len(units) == len([b for b in unit_blocks if _alnum.sub("", b.raw) or b.raw.strip(BULLET_CHARS + " ")])
+    for block, unit in zip(unit_blocks, units):
+        source = _alnum.sub("", "".join(line.text for line in block.lines))
+        kept = _alnum.sub("", unit.text)
+        assert source.endswith(kept)
+        dropped = source[: len(source) - len(kept)]
+        # only a paragraph number or a stray "B" standing for a bullet is removed
+        assert dropped == "" or (dropped.isdigit() and unit.number == int(dropped)) or dropped == "B"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Children are safe.", "Plans are not always timely, and some children wait too long."]), min_size=2, max_size=12), st.booleans())
+def test_numbered_paragraphs_are_never_merged(sentences, number_alone):
+    parts = []
+    for n, sentence in enumerate(sentences, start=1):
+        parts.append(f"{n}.\n\n{sentence}\n" if number_alone else f"{n}. {sentence}")
+    units = segment("\n".join(parts), "r")
+    assert [u.number for u in units] == list(range(1, len(sentences) + 1))
+
+
+# --- real reports --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, n_numbered, n_bullets",
+    [("barking-and-dagenham_2019-04_ilacs", 38, 6), ("barking-and-dagenham_2018-04_focused", 0, 17)],
+)
+def test_real_reports(name, n_numbered, n_bullets):
+    report = themeclass.read(CORPUS / f"{name}.txt.gz")
+    numbered = [u.number for u in report.units if u.number is not None]
+    assert numbered == list(range(1, n_numbered + 1))
+    assert sum(u.kind == "bullet" for u in report.units) == n_bullets
+    joined = " ".join(u.text for u in report.units)
+    assert "Piccadilly" not in joined and "Crown copyright" not in joined
