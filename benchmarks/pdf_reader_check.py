@@ -89,7 +89,8 @@ def timed_read(path: Path, repeat: int) -> tuple[str, float]:
 def check(pdf: Path, raw: Path, repeat: int) -> Row:
     text, seconds = timed_read(pdf, repeat)
     reference = raw.joinpath(pdf.stem + ".txt").read_text(encoding="utf-8")
-    return Row(pdf.name, text.count("\f") + 1, seconds, compare(text, reference, words), compare(text, reference, lines))
+    page_count = text.count("\f") + 1
+    return Row(pdf.name, page_count, seconds, compare(text, reference, words), compare(text, reference, lines))
 
 
 def pdfium_only_seconds(pdf: Path) -> float:
@@ -126,7 +127,9 @@ def print_table(rows: list[Row], floor: float) -> None:
         f"{'total':<{width}}  {total_pages:5d}  {seconds:7.3f}  {1000 * seconds / total_pages:7.1f}"
         f"  {Row.ratio(words_pair):.4f}  {Row.ratio(lines_pair):.4f}"
     )
-    print(f"lowest per file: words {min(Row.ratio(r.words) for r in rows):.4f}, lines {min(Row.ratio(r.lines) for r in rows):.4f}")
+    lowest_words = min(Row.ratio(row.words) for row in rows)
+    lowest_lines = min(Row.ratio(row.lines) for row in rows)
+    print(f"lowest per file: words {lowest_words:.4f}, lines {lowest_lines:.4f}")
     print(f"PDFium text extraction alone: {1000 * floor / total_pages:.1f} ms/page")
 
 

@@ -11,23 +11,25 @@ with no system libraries to install, is actively maintained, and is fast: PDFium
 text extraction takes 2-4 ms a page on the nine reports in ``shared/corpus/pdf``. The
 alternatives: pypdf is pure Python, about 50 ms a page there, and follows the content
 stream, so running heads, footers and table cells come out of order (82-97% of
-pdftotext's lines matched, file by file); PyMuPDF is as good as PDFium but AGPL-licensed;
+pdftotext's lines matched, file by file); PyMuPDF is as good as PDFium but is AGPL;
 poppler's ``pdftotext`` itself needs a system binary. PDFium's plain text has the same
-ordering problem (80-99% of lines matched), so this module takes PDFium's characters with their
-boxes and rebuilds lines, blocks and a top-to-bottom, left-to-right reading order, the
-way ``pdftotext`` does. Measured with ``benchmarks/pdf_reader_check.py`` on those nine
-reports (117 pages): 14-21 ms a page in all (the machine was shared; PDFium alone 2-4),
-99.99% of words and 99.7% of lines the same as pdftotext, no file below 99.97% / 99.07%.
+ordering problem (80-99% of lines matched), so this module takes PDFium's characters
+with their boxes and rebuilds lines, blocks and a top-to-bottom, left-to-right reading
+order, the way ``pdftotext`` does. Measured with ``benchmarks/pdf_reader_check.py`` on
+those nine reports (117 pages): 11-27 ms a page in all, depending on the load of a
+shared two-core machine (PDFium alone 2-4 ms); 99.99% of words and 99.7% of lines the
+same as pdftotext, no file below 99.97% of words or 99.07% of lines.
 """
 
 from __future__ import annotations
 
 import codecs
 import ctypes
+import gzip
 import math
 import os
 import re
-import unicodedata
+import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -65,7 +67,11 @@ def read_text(path: str | os.PathLike[str]) -> str:
     """
     file = Path(path)
     data = _read_bytes(file)
-    kind = _kind(file, data)
+    inner = file
+    if file.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, file)
+        inner = file.with_suffix("") if file.suffix.lower() == ".gz" else file
+    kind = _kind(inner, data)
     if kind == "pdf":
         text = _pdf_text(data, file)
     elif kind == "html":
@@ -104,6 +110,17 @@ def _read_bytes(file: Path) -> bytes:
         raise ThemeclassError(f"cannot read file ({err.strerror or err})", file) from None
 
 
+def _gunzip(data: bytes, file: Path) -> bytes:
+    """Reports may be stored gzip-compressed ("x.txt.gz"), as the shipped corpus is."""
+    try:
+        data = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        raise ThemeclassError("truncated or damaged gzip file", file) from None
+    if not data.strip():
+        raise ThemeclassError("empty file", file)
+    return data
+
+
 def _kind(file: Path, data: bytes) -> str:
     """Say which reader fits: ``"pdf"``, ``"html"`` or ``"text"`` (suffix first, then bytes)."""
     suffix = file.suffix.lower()
@@ -116,22 +133,20 @@ def _kind(file: Path, data: bytes) -> str:
     return _sniff(data)
 
 
+#: An HTML page opens with <html or <!doctype html, maybe after an XML declaration or comments.
+_HTML_START = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html)", re.I | re.S)
+
+
 def _sniff(data: bytes) -> str:
     """Guess the kind from magic bytes; PDF allows a little junk before its header."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
-    head = _strip_bom(data[:2048]).lstrip().lower()
-    if head.startswith((b"<html", b"<!doctype html")):
-        return "html"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        head = data[:4096].decode("utf-16", errors="ignore").lstrip().lower()
-        if head.startswith(("<html", "<!doctype html")):
-            return "html"
-    return "text"
-
-
-def _strip_bom(data: bytes) -> bytes:
-    return data[3:] if data.startswith(codecs.BOM_UTF8) else data
+    head = data[:4096]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        start = head.decode("utf-16", errors="ignore")
+    else:
+        start = head.removeprefix(codecs.BOM_UTF8).decode("latin-1")
+    return "html" if _HTML_START.match(start) else "text"
 
 
 # --------------------------------------------------------------------- plain text
@@ -177,16 +192,13 @@ def _decode_text(data: bytes, file: Path) -> str:
     return data.decode("latin-1")
 
 
+#: Control characters (C0 and C1, but not tab, line ends or form feed) and U+FFFD.
+_NOISE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
 def _is_noise(text: str) -> bool:
     """True when too many characters are controls or U+FFFD: not something a person wrote."""
-    if not text:
-        return False
-    noise = sum(1 for ch in text if ch == "\ufffd" or (_is_control(ch) and ch not in "\t\n\r\f\v"))
-    return noise / len(text) > _MAX_NOISE_SHARE
-
-
-def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) == "Cc"
+    return bool(text) and len(_NOISE.findall(text)) / len(text) > _MAX_NOISE_SHARE
 
 
 # ---------------------------------------------------------------------------- PDF
@@ -271,7 +283,10 @@ _SIZE_RATIO = 1.3
 #: report up to about 0.35); beyond it text runs sideways.
 _ANGLE_EPS = 0.5
 
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"}
+#: pdftotext spells ligature glyphs out; so does this reader (search and spaCy need letters).
+_LIGATURES = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st",
+}
 #: How PDFium reports a hyphen it judged to end a line (GetUnicode gives \x02, the text U+FFFE).
 _PDFIUM_HYPHENS = ("\x02", "\ufffe")
 _BREAK = None  # a line break PDFium put between glyphs
@@ -387,19 +402,27 @@ def _layout_text(textpage: Any, page: Any, pdfium_c: Any) -> str:
     runs = _merge_runs(_runs(items))
     blocks = _reading_order(_blocks(runs))
     lines = _render(blocks)
-    if rotated:
-        lines += [""] + _rotated_lines(rotated)
+    sideways = _rotated_lines(rotated)
+    if sideways:  # a margin note or a vertical label: after the page, as its own flow
+        lines += ([""] if lines else []) + sideways
+    return _join_lines(lines)
+
+
+def _join_lines(lines: list[str]) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
 def _plain_page(textpage: Any) -> str:
     """PDFium's own text of the page, trimmed line by line (no form feeds inside a page)."""
-    text = normalise_text(textpage.get_text_range()).replace("\f", " ").replace("\v", " ")
+    text = normalise_text(textpage.get_text_range())
+    text = text.translate({ord("\f"): " ", ord("\v"): " ", 0xFFFE: "-", 0x02: "-"})
     lines = [re.sub(r" {2,}", " ", line).strip() for line in text.split("\n")]
-    return "\n".join(line for line in lines if line) + "\n"
+    return _join_lines([line for line in lines if line])
 
 
-def _glyphs(textpage: Any, cropbox: tuple[float, float, float, float], pdfium_c: Any) -> tuple[list[Any], list[str]]:
+def _glyphs(
+    textpage: Any, cropbox: tuple[float, float, float, float], pdfium_c: Any
+) -> tuple[list[Any], list[str]]:
     """List the page's glyphs (with spaces and PDFium's line breaks) and its sideways text.
 
     Glyphs whose centre is outside the crop box are dropped (printers' marks, text that
@@ -680,7 +703,9 @@ _DROP_WORDS = re.compile(
     r"more-stories|most-read|trending|tags|byline|skip-link|visually-hidden|sr-only)(?:$|[\s_-])",
     re.IGNORECASE,
 )
-_BODY_HINTS = re.compile(r"article-?body|article__body|story-?body|entry-content|post-content|article-content", re.I)
+_BODY_HINTS = re.compile(
+    r"article-?body|article__body|story-?body|entry-content|post-content|article-content", re.I
+)
 _BLOCKS = frozenset(
     "address article blockquote dd div dl dt h1 h2 h3 h4 h5 h6 li main ol p pre section table tbody td th "
     "thead tr ul body html".split()
@@ -689,6 +714,8 @@ _PARAGRAPHS = frozenset("p li h1 h2 h3 h4 h5 h6 blockquote pre dd dt td th".spli
 #: Paragraph-closing: a new one of these closes an open <p> (HTML's implied end tags).
 _CLOSES_P = _BLOCKS | frozenset({"hr"})
 _MAX_LINK_SHARE = 0.5
+#: Deeper elements are flattened into their ancestor, so tree walks never hit the recursion limit.
+_MAX_DEPTH = 150
 
 
 @dataclass
@@ -726,7 +753,7 @@ class _TreeBuilder(HTMLParser):
             self._close_implied(tag)
         node = _Node(tag, {name: value or "" for name, value in attrs}, self.stack[-1])
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.stack) < _MAX_DEPTH:  # unclosed <font>s nest for ever
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -768,9 +795,12 @@ def _html_text(data: bytes, file: Path) -> str:
     return "\n\n".join(([title] if title else []) + paragraphs) + "\n"
 
 
+_HTML_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def _decode_html(data: bytes) -> str:
     """Decode by BOM, then a ``<meta charset>`` in the first 4 KB, then UTF-8, else cp1252."""
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in _HTML_BOMS:
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", data[:4096], re.I)
@@ -838,7 +868,9 @@ def _is_furniture(node: _Node) -> bool:
 
 
 def _is_article_body(node: _Node) -> bool:
-    return node.attrs.get("itemprop", "").lower() == "articlebody" or bool(_BODY_HINTS.search(node.attrs.get("class", "")))
+    if node.attrs.get("itemprop", "").lower() == "articlebody":
+        return True
+    return bool(_BODY_HINTS.search(node.attrs.get("class", "")))
 
 
 def _prune(node: _Node, page_weight: int) -> None:
@@ -878,7 +910,7 @@ def _article_root(root: _Node) -> _Node:
     nodes = list(root.walk())
     for test in (
         lambda n: n.attrs.get("itemprop", "").lower() == "articlebody",
-        lambda n: bool(_BODY_HINTS.search(n.attrs.get("class", ""))),
+        _is_article_body,
         lambda n: n.tag == "article",
         lambda n: n.tag == "main" or n.attrs.get("role", "").lower() == "main",
     ):

@@ -133,15 +133,10 @@ def split_lines(text: str) -> list[Line]:
     pos = 0
     for raw in text.split("\n"):
         page += raw.count("\f")
-        stripped = raw.replace("\f", " ").strip()
-        if stripped:
-            lead = len(raw) - len(raw.lstrip(" \t\f\v\u00a0"))
-            start = pos + lead
-            end = start + len(raw.strip(" \t\f\v\u00a0").rstrip())
-            stripped = text[start:end]
-            if "\f" in stripped:  # a form feed inside a line: keep offsets honest
-                stripped = stripped.replace("\f", " ")
-            lines.append(Line(stripped, start, end, page))
+        content = raw.strip()  # str.strip() also strips form feeds and other white space
+        if content:
+            start = pos + len(raw) - len(raw.lstrip())
+            lines.append(Line(content.replace("\f", " "), start, start + len(content), page))
         else:
             lines.append(Line("", pos, pos, page, role="blank"))
         pos += len(raw) + 1
