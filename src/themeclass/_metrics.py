@@ -8,6 +8,8 @@ width well enough to tell a full line from one that stops short.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 _WIDTHS = {
     " ": 278, "!": 278, '"': 355, "#": 556, "$": 556, "%": 889, "&": 667, "'": 191,
     "(": 333, ")": 333, "*": 389, "+": 584, ",": 278, "-": 333, ".": 278, "/": 278,
@@ -22,11 +24,9 @@ _WIDTHS = {
     "y": 500, "z": 500, "{": 334, "|": 260, "}": 334, "~": 584,
     "‘": 222, "’": 222, "“": 333, "”": 333, "–": 556, "—": 1000, "£": 556, "…": 1000,
 }
-_DIGIT = 556
-_DEFAULT = 556
+_DEFAULT = 556  # digits, and any character not listed, count as a typical glyph
 
 
-def text_width(text: str) -> int:
+def text_width(text: str, _get=_WIDTHS.get, _default=repeat(_DEFAULT)) -> int:
     """Estimated printed width of ``text`` in 1/1000 em."""
-    get = _WIDTHS.get
-    return sum(get(ch, _DIGIT if ch.isdigit() else _DEFAULT) for ch in text)
+    return sum(map(_get, text, _default))

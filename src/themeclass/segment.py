@@ -87,7 +87,7 @@ _BOILERPLATE_TAIL = re.compile(
 )
 
 
-@dataclass
+@dataclass(eq=False)
 class Line:
     text: str  # stripped of surrounding white space and form feeds
     start: int  # offset of text[0] in the source
@@ -162,11 +162,11 @@ def mark_furniture(lines: list[Line]) -> None:
     needed = 2 if n_pages <= 3 else max(2, min(3, round(0.2 * n_pages)))
     repeated = {key for key, pages in edge_pages.items() if len(pages) >= needed}
     for page, page_lines in by_page.items():
-        edges = page_lines[:4] + page_lines[-5:]
+        edges = {id(l) for l in page_lines[:4] + page_lines[-5:]}
         for line in page_lines:
             if _PAGE_NUMBER.match(line.text):
                 line.role = "furniture"
-            elif line in edges and _furniture_key(line.text) in repeated and not _GRADE.match(line.text):
+            elif id(line) in edges and _furniture_key(line.text) in repeated and not _GRADE.match(line.text):
                 line.role = "furniture"
 
 
@@ -414,7 +414,7 @@ def clean_text(lines: list[Line], vocabulary: frozenset[str] = frozenset()) -> s
     out = ""
     for line in lines:
         text = line.text
-        m = _HYPHEN_END.search(out) if out else None
+        m = _HYPHEN_END.search(out[-40:]) if out.endswith("-") else None
         if not out:
             out = text
         elif m and text[:1].islower():
