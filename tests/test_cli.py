@@ -1,0 +1,100 @@
+"""The command line, run as a user runs it: arguments in, JSON out, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from themeclass.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
+ILACS = CORPUS / "barking-and-dagenham_2019-04_ilacs.txt.gz"
+FOCUSED = CORPUS / "barking-and-dagenham_2018-04_focused.txt.gz"
+UNIT_FIELDS = ["id", "report", "index", "text", "kind", "section", "number", "page", "start", "end"]
+
+
+def run(capsys, *args):
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_segment_writes_one_json_object_per_unit(capsys):
+    code, out, err = run(capsys, "segment", ILACS)
+    assert code == 0 and err == ""
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert list(rows[0]) == UNIT_FIELDS
+    assert rows[0]["id"] == "barking-and-dagenham_2019-04_ilacs#000"
+    assert [r["index"] for r in rows] == list(range(len(rows)))
+    assert {r["kind"] for r in rows} == {"paragraph", "bullet"}
+
+
+def test_segment_to_a_file(tmp_path, capsys):
+    out_file = tmp_path / "units.jsonl"
+    code, out, _ = run(capsys, "segment", ILACS, FOCUSED, "-o", out_file)
+    assert code == 0 and out == ""
+    reports = {json.loads(line)["report"] for line in out_file.read_text(encoding="utf-8").splitlines()}
+    assert reports == {"barking-and-dagenham_2019-04_ilacs", "barking-and-dagenham_2018-04_focused"}
+
+
+def test_info_prints_metadata(capsys):
+    code, out, _ = run(capsys, "info", ILACS)
+    info = json.loads(out)
+    assert code == 0
+    assert info["authority"] == "Barking and Dagenham"
+    assert info["type"] == "ilacs"
+    assert info["inspection_start"] == "2019-02-18"
+    assert info["grades"]["overall_effectiveness"] == "requires_improvement"
+
+
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda d: d / "missing.txt", "no such file"),
+        (lambda d: _write(d / "empty.txt", b""), "empty file"),
+        (lambda d: _write(d / "noise.txt", bytes(range(256)) * 8), "binary data"),
+        (lambda d: _write(d / "cut.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog"), "PDF"),
+        (lambda d: (d / "nothing").mkdir() or d / "nothing", "no reports found"),
+    ],
+)
+def test_bad_input_is_one_line_naming_the_file_and_no_output_is_left(tmp_path, capsys, make, problem):
+    bad = make(tmp_path)
+    out_file = tmp_path / "out.jsonl"
+    code, out, err = run(capsys, "segment", bad, "-o", out_file)
+    assert code == 1
+    assert err.count("\n") == 1 and str(bad) in err and problem in err
+    assert "Traceback" not in err
+    assert not out_file.exists()
+    assert not list(tmp_path.glob(".out.jsonl.*"))  # no temporary file left either
+
+
+def test_a_folder_processes_the_good_files_and_lists_the_bad_at_the_end(tmp_path, capsys):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "good.txt.gz").write_bytes(FOCUSED.read_bytes())
+    _write(folder / "bad.txt", b"\x00\x01\x02" * 100)
+    out_file = tmp_path / "units.jsonl"
+    code, _, err = run(capsys, "segment", folder, "-o", out_file)
+    assert code == 1
+    assert err.splitlines()[0] == "themeclass: skipped 1 of 2 files:"
+    assert "bad.txt: not a text, PDF or HTML report (binary data)" in err
+    assert {json.loads(line)["report"] for line in out_file.read_text().splitlines()} == {"good"}
+
+
+def test_the_console_script_runs_without_a_traceback(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "themeclass.cli", "segment", str(tmp_path / "nope.txt")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr == f"themeclass: {tmp_path / 'nope.txt'}: no such file\n"
+    assert result.stdout == ""
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
