@@ -48,7 +48,7 @@ def test_read_all_without_a_skip_list_raises_on_the_first_bad_file(tmp_path):
 
 
 def test_units_serialise_to_the_documented_fields():
-    unit = themeclass.segment("Overview\nChildren are safe and well supported.\n", "r")[0]
+    unit = themeclass.segment.segment("Overview\nChildren are safe and well supported.\n", "r")[0]
     assert unit.to_dict() == {
         "id": "r#000", "report": "r", "index": 0, "text": "Children are safe and well supported.",
         "kind": "paragraph", "section": "Overview", "number": None, "page": 1, "start": 9, "end": 46,

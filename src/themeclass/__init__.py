@@ -16,7 +16,7 @@ from .errors import ThemeclassError
 from .metadata import extract_metadata
 from .readers import read_text
 from .report import DOC_TYPES, Metadata, Report, Unit
-from .segment import segment
+from . import segment  # the module: themeclass.segment.segment(text) cuts text into units
 
 __all__ = [
     "DOC_TYPES",

@@ -108,6 +108,7 @@ class Block:
     lines: list[Line] = field(default_factory=list)
     number: int | None = None
     section: str | None = None
+    inline_number: bool = False  # the number is printed at the start of the text ("10. Text")
 
     @property
     def start(self) -> int:
@@ -212,7 +213,7 @@ def _is_bullet_start(line: Line, prev: Line | None) -> bool:
 def group_blocks(lines: list[Line]) -> list[Block]:
     """Group content lines into blocks by the cues of the printed page."""
     width = _width(lines)
-    local = _local_widths(lines)
+    local = _local_widths(lines, width)
     blocks: list[Block] = []
     current: Block | None = None
     pending_number: int | None = None
@@ -242,18 +243,19 @@ def group_blocks(lines: list[Line]) -> list[Block]:
         runon_number = None
         if m_runon:
             n = int(m_runon.group(1))
-            if n == last_number + 1 or (prev is not None and _ends_paragraph(prev, line, min(width, local[id(prev)]))):
+            if n == last_number + 1 or (prev is not None and _ends_paragraph(prev, line, local[id(prev)])):
                 runon_number = n
         if not new:
             if bullet or runon_number is not None or _BOILERPLATE_START.match(text) or _SIGNOFF.match(text):
                 new = True
             elif prev is not None:
-                new = _is_break(prev, line, blank_since, min(width, local[id(prev)]))
+                new = _is_break(prev, line, blank_since, local[id(prev)])
         if new:
             kind = "bullet" if bullet else "paragraph"
             current = Block(kind, [line])
             if runon_number is not None:
                 current.number = runon_number
+                current.inline_number = True
                 last_number = runon_number
             elif pending_number is not None:
                 current.number = pending_number
@@ -266,11 +268,12 @@ def group_blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
-LOCAL_WINDOW = 6
+LOCAL_WINDOW = 8
 LOCAL_SLACK = 0.02
+LOCAL_TOLERANCE = 0.02
 
 
-def _local_widths(lines: list[Line]) -> dict[int, float]:
+def _local_widths(lines: list[Line], width: float) -> dict[int, float]:
     """For each content line, the width of the box it is set in, judged locally.
 
     Boxed text, table columns and indented lists are narrower than the page; a
@@ -292,7 +295,7 @@ def _local_widths(lines: list[Line]) -> dict[int, float]:
     for i, line in enumerate(content):
         lo, hi = max(0, i - LOCAL_WINDOW), i + LOCAL_WINDOW + 1
         wrapped = [r for r in reach[lo:hi] if r is not None]
-        out[id(line)] = min(wrapped) if wrapped else max(widths[lo:hi]) * (1 + LOCAL_SLACK)
+        out[id(line)] = min(wrapped) * (1 - LOCAL_TOLERANCE) if wrapped else min(width, max(widths[lo:hi]) * (1 + LOCAL_SLACK))
     return out
 
 
@@ -315,7 +318,7 @@ _RUNS_ON = re.compile(
 
 def _ends_paragraph(prev: Line, line: Line, width: float) -> bool:
     """True when ``prev`` stops short: the next line's first word would have fitted."""
-    if line.text[:1].islower() and not _TERMINAL.search(prev.text):
+    if line.text[:1].islower():  # paragraphs do not start in lower case ("nhs.\nuk", "e.g.\nwhen")
         return False
     if _RUNS_ON.search(prev.text):  # a sentence cannot end on a comma or "the"
         return False
@@ -440,7 +443,7 @@ def _unit_text(block: Block, vocabulary: frozenset[str]) -> str:
     text = clean_text(block.lines, vocabulary)
     if block.kind == "bullet":
         text = _STRAY_B.sub("", text, count=1)
-    elif block.number is not None:
+    elif block.inline_number:
         text = _NUMBER_RUNON.sub("", text, count=1)
     return text
 
