@@ -14,7 +14,7 @@ Selection only: nothing here labels anything. The script picks
 * a **double-labelling sample** of units spread over all batches, to be labelled
   a second time independently for agreement figures.
 
-It writes ``corpus/labelled/units.jsonl`` (each chosen unit with its report,
+It writes ``corpus/labelled/context/units.jsonl`` (each chosen unit with its report,
 section, type, year and split) and the batches to label under
 ``corpus/labelled/batches/``. Deterministic for a given ``--seed``.
 
@@ -99,7 +99,8 @@ def main() -> None:
                     "section": u.section, "kind": u.kind, "text": u.text,
                 })
     OUT.mkdir(parents=True, exist_ok=True)
-    with (OUT / "units.jsonl").open("w", encoding="utf-8") as fh:
+    (OUT / "context").mkdir(parents=True, exist_ok=True)
+    with (OUT / "context" / "units.jsonl").open("w", encoding="utf-8") as fh:
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     # Batches: whole reports stay together so a labeller sees each report's context.

@@ -81,6 +81,99 @@ def cmd_info(args: argparse.Namespace) -> int:
     return _report_skipped(skipped, len(paths))
 
 
+def _read_units(path: str) -> list[dict]:
+    """Input of ``classify``: one {"id", "text", "section"?} object a line; refuse bad lines by number."""
+    name = "<stdin>" if path == "-" else path
+    try:
+        lines = sys.stdin.read().splitlines() if path == "-" else Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise ThemeclassError("no such file", name) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ThemeclassError(f"cannot read ({err})", name) from None
+    rows = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as err:
+            raise ThemeclassError(f"line {n}: not valid JSON ({err.msg})", name) from None
+        if not isinstance(row, dict) or "text" not in row or not isinstance(row["text"], str):
+            raise ThemeclassError(f'line {n}: expected an object with a "text" string', name)
+        section = row.get("section")
+        if section is not None and not isinstance(section, str):
+            raise ThemeclassError(f'line {n}: "section" must be a string', name)
+        rows.append(row)
+    return rows
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from .model import load
+
+    rows = _read_units(args.input)
+    model = load(args.model)
+    results = model.predict([r["text"] for r in rows], [r.get("section") for r in rows])
+    with _output(args.output) as out:
+        for row, found in zip(rows, results):
+            themes = {theme: res.to_dict() for theme, res in found.items()}
+            out.write(json.dumps({"id": row.get("id"), "themes": themes}, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _format_scores(name: str, s: dict) -> str:
+    lines = [f"{name}: {s['units']} units", f"  {'theme':<15}{'P':>7}{'R':>7}{'F1':>7}{'n':>6}"]
+    for theme, v in s["themes"].items():
+        lines.append(f"  {theme:<15}{v['precision']:>7.3f}{v['recall']:>7.3f}{v['f1']:>7.3f}{v['support']:>6}")
+    w, r = s["weakness"], s["recurrence"]
+    lines.append(f"  macro-F1 {s['macro_f1']:.3f}   weakness-F1 {w['f1']:.3f} (P {w['precision']:.3f} R {w['recall']:.3f}, n={w['support']})"
+                 f"   sentiment accuracy {s['sentiment_accuracy']:.3f} (n={s['sentiment_pairs']})   recurrence-F1 {r['f1']:.3f} (n={r['support']})")
+    return "\n".join(lines)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .corpus import load_labelled
+    from .evaluate import KeywordBaseline, score
+    from .model import load
+
+    records = load_labelled(args.files)
+    if args.split != "all":
+        records = [r for r in records if (r.split or "eval") == args.split]
+        if not records:
+            raise ThemeclassError(f"no labelled units in the {args.split!r} split", ", ".join(args.files))
+    texts, sections = [r.text for r in records], [r.section for r in records]
+    model_scores = score(records, load(args.model).predict(texts, sections))
+    baseline_scores = score(records, KeywordBaseline().predict(texts, sections))
+    if args.json:
+        print(json.dumps({"model": model_scores, "keyword_baseline": baseline_scores}, indent=2))
+    else:
+        print(_format_scores("model", model_scores))
+        print(_format_scores("keyword baseline", baseline_scores))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .corpus import load_labelled
+    from .evaluate import KeywordBaseline, score
+    from .model import ThemeModel
+
+    records = load_labelled(args.files)
+    train = [r for r in records if r.split != "eval"]
+    held_out = [r for r in records if r.split == "eval"]
+    model = ThemeModel.train(train, seed=args.seed, spacy_model=args.spacy_model)
+    scores = {}
+    if held_out:
+        texts, sections = [r.text for r in held_out], [r.section for r in held_out]
+        scores = {"split": "eval", "reports": sorted({r.report for r in held_out}),
+                  "model": score(held_out, model.predict(texts, sections)),
+                  "keyword_baseline": score(held_out, KeywordBaseline().predict(texts, sections))}
+    path = model.save(args.output, scores=scores, training_data=[str(f) for f in args.files])
+    print(f"trained on {len(train)} units ({len({r.report for r in train})} reports); wrote {path} and {path.with_suffix('.json')}")
+    if held_out:
+        print(_format_scores(f"evaluation split ({len(scores['reports'])} reports)", scores["model"]))
+        print(_format_scores("keyword baseline, same split", scores["keyword_baseline"]))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="themeclass",
@@ -99,6 +192,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", metavar="FILE")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("classify", help="tag units (JSONL) with themes and sentiment")
+    p.add_argument("-i", "--input", required=True, metavar="UNITS.jsonl", help='lines {"id", "text", "section"?}; - for stdin')
+    p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl", help="- for stdout (default)")
+    p.add_argument("--model", metavar="PATH", help="a model file (default: the shipped model)")
+    p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("evaluate", help="score a model and the keyword baseline on labelled units")
+    p.add_argument("files", nargs="+", metavar="LABELLED.jsonl")
+    p.add_argument("--model", metavar="PATH")
+    p.add_argument("--split", choices=["eval", "train", "all"], default="eval",
+                   help="which labelled units: the held-out evaluation reports (default), the training ones, or all")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("train", help="train a model on labelled units (never on the evaluation split)")
+    p.add_argument("files", nargs="+", metavar="LABELLED.jsonl")
+    p.add_argument("-o", "--output", required=True, metavar="MODEL_PATH")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--spacy-model", default=None, help="an installed spaCy pipeline to tokenise with (default: blank English)")
+    p.set_defaults(func=cmd_train)
     return parser
 
 

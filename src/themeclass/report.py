@@ -29,6 +29,8 @@ class Unit:
     page: int | None = None
     start: int = 0
     end: int = 0
+    #: Themes found by a model (``ThemeModel.analyse``): theme -> ThemeResult.
+    themes: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def id(self) -> str:

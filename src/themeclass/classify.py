@@ -1,0 +1,166 @@
+"""The theme classifier: a scikit-learn estimator over words and keyword-rule matches.
+
+``ThemeClassifier().fit(texts, Y)`` takes texts (strings or spaCy ``Doc`` objects
+already run through :func:`themeclass.rules.make_nlp`) and ``Y``, an
+n_units x 5 matrix of 0/1 (columns in :data:`THEMES` order). It learns one
+logistic regression per theme over TF-IDF word and bigram features plus the
+counts of the rule matches, and a decision threshold per theme chosen by
+cross-validation on the training data only. Because it follows the estimator
+conventions (parameters stored untouched in ``__init__``, learned attributes
+ending in ``_``), ``clone``, ``cross_val_score`` and ``GridSearchCV`` work.
+
+>>> clf = ThemeClassifier(cv=2)
+>>> texts = ["Care leavers have pathway plans.", "Supervision is regular.", "Pathway plans are up to date.", "Managers' supervision is reflective."] * 3
+>>> Y = [[0, 0, 0, 1, 0], [0, 1, 0, 0, 0], [0, 0, 0, 1, 0], [0, 1, 0, 0, 0]] * 3
+>>> clf.fit(texts, Y).predict(["Personal advisers update pathway plans."]).tolist()
+[[0, 0, 0, 1, 0]]
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import KFold
+from spacy.tokens import Doc
+
+from .rules import KINDS, SPANS_KEY, THEMES, load_patterns, make_nlp
+
+#: The rule-match labels used as features, in a fixed order.
+RULE_LABELS = tuple(f"theme:{t}" for t in THEMES) + ("hedge:negative", "hedge:positive", "hedge:mixed", "recurrence:recurring")
+_THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+
+
+def doc_tokens(doc: Doc) -> list[str]:
+    """The word features of a doc: lower-cased tokens, no white space."""
+    return [t.lower_ for t in doc if not t.is_space]
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def rule_matrix(docs: Sequence[Doc], labels: Sequence[str] = RULE_LABELS) -> np.ndarray:
+    """log(1 + count) of each rule label's matches, one row per doc."""
+    index = {label: i for i, label in enumerate(labels)}
+    out = np.zeros((len(docs), len(labels)))
+    for row, doc in enumerate(docs):
+        for span in doc.spans.get(SPANS_KEY, ()):
+            col = index.get(span.label_)
+            if col is not None:
+                out[row, col] += 1
+    return np.log1p(out)
+
+
+class _Pipeline:
+    """Lazily built spaCy pipeline shared by the estimators (never pickled)."""
+
+    def _nlp(self):
+        nlp = getattr(self, "_nlp_cache", None)
+        if nlp is None:
+            patterns = load_patterns() if self.patterns is None else self.patterns
+            nlp = make_nlp(self.spacy_model, patterns)
+            self._nlp_cache = nlp
+        return nlp
+
+    def to_docs(self, X: Iterable) -> list[Doc]:
+        items = list(X)
+        todo = [i for i, x in enumerate(items) if not isinstance(x, Doc)]
+        if todo:
+            for i, doc in zip(todo, self._nlp().pipe(str(items[i]) for i in todo)):
+                items[i] = doc
+        return items
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_nlp_cache", None)
+        return state
+
+
+class ThemeClassifier(_Pipeline, BaseEstimator):
+    """Multi-label theme classifier (sklearn estimator); see the module docstring."""
+
+    def __init__(self, C: float = 4.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+                 rule_weight: float = 1.0, cv: int = 5, random_state: int = 0,
+                 patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
+        self.C = C
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.rule_weight = rule_weight
+        self.cv = cv
+        self.random_state = random_state
+        self.patterns = patterns
+        self.spacy_model = spacy_model
+
+    # -- features -----------------------------------------------------------------
+    def _features(self, docs: Sequence[Doc], fit: bool = False):
+        tokens = [doc_tokens(d) for d in docs]
+        if fit:
+            self.vectorizer_ = TfidfVectorizer(
+                tokenizer=_identity, preprocessor=_identity, token_pattern=None, lowercase=False,
+                ngram_range=self.ngram_range, min_df=min(self.min_df, max(1, len(docs) // 4)), sublinear_tf=True,
+            )
+            words = self.vectorizer_.fit_transform(tokens)
+        else:
+            words = self.vectorizer_.transform(tokens)
+        rules = sp.csr_matrix(rule_matrix(docs) * self.rule_weight)
+        return sp.hstack([words, rules], format="csr")
+
+    def _fit_models(self, X, Y: np.ndarray) -> list:
+        models = []
+        for j in range(Y.shape[1]):
+            y = Y[:, j]
+            if y.min() == y.max():  # a theme never (or always) seen: predict the constant
+                models.append(float(y[0]))
+                continue
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")
+            models.append(lr.fit(X, y))
+        return models
+
+    @staticmethod
+    def _proba(models: list, X) -> np.ndarray:
+        cols = [np.full(X.shape[0], m) if isinstance(m, float) else m.predict_proba(X)[:, 1] for m in models]
+        return np.column_stack(cols)
+
+    # -- estimator API --------------------------------------------------------------
+    def fit(self, X: Iterable, Y) -> "ThemeClassifier":
+        docs = self.to_docs(X)
+        Y = np.asarray(Y, dtype=int)
+        if Y.ndim != 2 or Y.shape[1] != len(THEMES) or Y.shape[0] != len(docs):
+            raise ValueError(f"Y must be an n_units x {len(THEMES)} 0/1 matrix matching X")
+        self.classes_ = np.array(THEMES)
+        features = self._features(docs, fit=True)
+        self.thresholds_ = np.full(len(THEMES), 0.5)
+        if self.cv and self.cv > 1 and len(docs) >= 2 * self.cv:
+            oof = np.zeros(Y.shape, dtype=float)
+            folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
+            for train, test in folds.split(features):
+                oof[test] = self._proba(self._fit_models(features[train], Y[train]), features[test])
+            for j in range(len(THEMES)):
+                if Y[:, j].any():
+                    scores = [f1_score(Y[:, j], oof[:, j] >= t, zero_division=0) for t in _THRESHOLDS]
+                    self.thresholds_[j] = float(_THRESHOLDS[int(np.argmax(scores))])
+        self.models_ = self._fit_models(features, Y)
+        return self
+
+    def predict_proba(self, X: Iterable) -> np.ndarray:
+        """Probability of each theme, n_units x 5."""
+        docs = self.to_docs(X)
+        if not docs:
+            return np.zeros((0, len(THEMES)))
+        return self._proba(self.models_, self._features(docs))
+
+    def predict(self, X: Iterable) -> np.ndarray:
+        return (self.predict_proba(X) >= self.thresholds_).astype(int)
+
+    def score(self, X: Iterable, Y) -> float:
+        """Macro-F1 over the five themes (not subset accuracy)."""
+        return float(f1_score(np.asarray(Y, dtype=int), self.predict(X), average="macro", zero_division=0))
+
+
+__all__ = ["RULE_LABELS", "THEMES", "ThemeClassifier", "doc_tokens", "rule_matrix", "KINDS"]

@@ -1,0 +1,153 @@
+"""Keyword rules as a spaCy pipeline component.
+
+The patterns (theme cue phrases, evaluative hedges such as "not always" or
+"robust", and recurrence cues such as "since the last inspection") live in a
+JSON Lines file, ``themeclass/data/patterns.jsonl`` by default, one pattern a
+line::
+
+    {"kind": "theme", "label": "care_leavers", "pattern": "pathway plan"}
+
+Matches are written to ``doc.spans["themeclass"]`` (the key is configurable) with
+span labels ``"<kind>:<label>"``, e.g. ``"theme:care_leavers"``,
+``"hedge:negative"``, ``"recurrence:recurring"``. They serve both as features of
+the classifier and as the evidence shown to a researcher.
+
+>>> import spacy
+>>> nlp = spacy.blank("en")
+>>> _ = nlp.add_pipe("themeclass_rules")
+>>> doc = nlp("Pathway plans are not always updated.")
+>>> [(s.text, s.label_) for s in doc.spans["themeclass"]]
+[('Pathway plans', 'theme:care_leavers'), ('not always', 'hedge:negative')]
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .atomic import atomic_write
+from .errors import ThemeclassError
+
+THEMES = ("risk_response", "supervision", "permanence", "care_leavers", "sufficiency")
+KINDS = ("theme", "hedge", "recurrence")
+SPANS_KEY = "themeclass"
+PATTERNS_FILE = "patterns.jsonl"
+
+
+def default_patterns_path() -> Path:
+    return Path(str(resources.files("themeclass").joinpath("data", PATTERNS_FILE)))
+
+
+def load_patterns(path: str | Path | None = None) -> list[dict]:
+    """Read patterns from JSON Lines, refusing bad lines with their line number."""
+    path = Path(path) if path is not None else default_patterns_path()
+    patterns = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise ThemeclassError(f"cannot read patterns ({err.strerror or err})", path) from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            kind, label, pattern = row["kind"], row["label"], row["pattern"]
+        except (ValueError, KeyError, TypeError):
+            raise ThemeclassError(f"line {n}: not a pattern object with kind, label and pattern", path) from None
+        if kind not in KINDS or (kind == "theme" and label not in THEMES) or not str(pattern).strip():
+            raise ThemeclassError(f"line {n}: unknown kind or label {kind!r}/{label!r}", path)
+        patterns.append({"kind": kind, "label": label, "pattern": str(pattern)})
+    return patterns
+
+
+class ThemeRules:
+    """Match cue phrases case-insensitively; put the matches in ``doc.spans``."""
+
+    def __init__(self, vocab, name: str = "themeclass_rules", spans_key: str = SPANS_KEY,
+                 patterns: Iterable[dict] | None = None) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.vocab = vocab
+        self.patterns: list[dict] = []
+        self.matcher = PhraseMatcher(vocab, attr="LOWER")
+        self._tokenizer = None
+        if patterns is not None:
+            self.add_patterns(patterns)
+
+    def add_patterns(self, patterns: Iterable[dict]) -> None:
+        from spacy.lang.en import English
+
+        tokenizer = English().tokenizer  # patterns are tokenised as text is, without running this pipeline
+        by_label: dict[str, list[Doc]] = {}
+        for p in patterns:
+            self.patterns.append(dict(p))
+            by_label.setdefault(f"{p['kind']}:{p['label']}", []).append(tokenizer(p["pattern"]))
+        for label, docs in by_label.items():
+            self.matcher.add(label, docs)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
+        # Within one kind keep the longest match ("management oversight" over "oversight").
+        kept: list[Span] = []
+        for kind in KINDS:
+            kept.extend(filter_spans([s for s in spans if s.label_.startswith(kind + ":")]))
+        doc.spans[self.spans_key] = sorted(kept, key=lambda s: (s.start, s.end))
+        return doc
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with atomic_write(path / PATTERNS_FILE) as fh:
+            for p in self.patterns:
+                fh.write(json.dumps(p, ensure_ascii=False) + "\n")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "ThemeRules":
+        self.patterns = []
+        self.matcher = PhraseMatcher(self.vocab, attr="LOWER")
+        self.add_patterns(load_patterns(Path(path) / PATTERNS_FILE))
+        return self
+
+
+@Language.factory(
+    "themeclass_rules",
+    default_config={"spans_key": SPANS_KEY, "patterns_path": None},
+)
+def make_theme_rules(nlp: Language, name: str, spans_key: str, patterns_path: str | None) -> ThemeRules:
+    return ThemeRules(nlp.vocab, name=name, spans_key=spans_key, patterns=load_patterns(patterns_path))
+
+
+def rule_counts(doc: Doc, spans_key: str = SPANS_KEY) -> Counter:
+    """How many matches of each ``kind:label`` a doc has."""
+    return Counter(span.label_ for span in doc.spans.get(spans_key, []))
+
+
+def make_nlp(model: str | None = None, patterns: list[dict] | None = None) -> Language:
+    """The pipeline themeclass runs: a tokenizer, a sentencizer and the keyword rules.
+
+    ``model`` names an installed spaCy pipeline to use instead of ``spacy.blank("en")``
+    (its own components are kept; nothing is downloaded).
+    """
+    import spacy
+
+    if model in (None, "blank:en"):
+        nlp = spacy.blank("en")
+    else:
+        try:
+            nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"])
+        except OSError:
+            raise ThemeclassError(f"spaCy pipeline {model!r} is not installed (themeclass never downloads one)") from None
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer")
+    rules = nlp.add_pipe("themeclass_rules")
+    if patterns is not None:
+        rules.patterns, rules.matcher = [], PhraseMatcher(nlp.vocab, attr="LOWER")
+        rules.add_patterns(patterns)
+    return nlp
