@@ -98,3 +98,52 @@ def test_the_console_script_runs_without_a_traceback(tmp_path):
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+# --- classify, evaluate, train ---------------------------------------------------------
+
+
+def test_classify_keeps_order_and_gives_empty_themes_for_empty_text(tmp_path, capsys, tiny_model):
+    units = tmp_path / "units.jsonl"
+    units.write_text(
+        '{"id": "a", "text": "Pathway plans are not always updated."}\n'
+        '{"id": "b", "text": ""}\n'
+        '{"id": "c", "text": "Supervision is regular.", "section": "What needs to improve?"}\n'
+    )
+    code, out, _ = run(capsys, "classify", "-i", units, "-o", "-", "--model", tiny_model)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r["id"] for r in rows] == ["a", "b", "c"]
+    assert rows[1]["themes"] == {}
+    assert rows[2]["themes"]["supervision"]["sentiment"] == "negative"
+    result = rows[0]["themes"]["care_leavers"]
+    assert set(result) == {"sentiment", "score", "confidence", "recurring", "evidence"}
+    assert 0 <= result["confidence"] <= 1 and -1 <= result["score"] <= 1
+
+
+def test_a_malformed_line_is_refused_with_its_number_and_nothing_written(tmp_path, capsys, tiny_model):
+    units = tmp_path / "units.jsonl"
+    units.write_text('{"id": "a", "text": "Fine."}\n{"id": "b", "text": \n')
+    out_file = tmp_path / "out.jsonl"
+    code, _, err = run(capsys, "classify", "-i", units, "-o", out_file, "--model", tiny_model)
+    assert code == 1
+    assert err.startswith(f"themeclass: {units}: line 2: not valid JSON")
+    assert not out_file.exists()
+
+
+def test_train_then_evaluate_against_the_keyword_baseline(tmp_path, capsys, tiny_labelled):
+    code, out, _ = run(capsys, "train", tiny_labelled, "-o", tmp_path / "m", "--seed", "3")
+    assert code == 0 and (tmp_path / "m.npz").exists() and (tmp_path / "m.json").exists()
+    code, out, _ = run(capsys, "evaluate", tiny_labelled, "--model", tmp_path / "m.npz", "--split", "all", "--json")
+    scores = json.loads(out)
+    assert code == 0
+    assert set(scores) == {"model", "keyword_baseline"}
+    assert scores["model"]["macro_f1"] == pytest.approx(1.0)
+    assert 0 <= scores["keyword_baseline"]["weakness"]["f1"] <= 1
+
+
+def test_a_missing_model_is_one_line(tmp_path, capsys):
+    units = tmp_path / "units.jsonl"
+    units.write_text('{"id": "a", "text": "Fine."}\n')
+    code, _, err = run(capsys, "classify", "-i", units, "--model", tmp_path / "nope.npz")
+    assert code == 1 and err == f"themeclass: {tmp_path / 'nope.npz'}: no such model file\n"

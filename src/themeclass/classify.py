@@ -23,66 +23,17 @@ from typing import Iterable, Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import KFold
-from spacy.tokens import Doc
 
-from .rules import KINDS, SPANS_KEY, THEMES, load_patterns, make_nlp
+from .features import RULE_LABELS, HashTfidf, Prepared, Preparer, theme_features
+from .rules import THEMES
 
-#: The rule-match labels used as features, in a fixed order.
-RULE_LABELS = tuple(f"theme:{t}" for t in THEMES) + ("hedge:negative", "hedge:positive", "hedge:mixed", "recurrence:recurring")
 _THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 
 
-def doc_tokens(doc: Doc) -> list[str]:
-    """The word features of a doc: lower-cased tokens, no white space."""
-    return [t.lower_ for t in doc if not t.is_space]
-
-
-def _identity(tokens: list[str]) -> list[str]:
-    return tokens
-
-
-def rule_matrix(docs: Sequence[Doc], labels: Sequence[str] = RULE_LABELS) -> np.ndarray:
-    """log(1 + count) of each rule label's matches, one row per doc."""
-    index = {label: i for i, label in enumerate(labels)}
-    out = np.zeros((len(docs), len(labels)))
-    for row, doc in enumerate(docs):
-        for span in doc.spans.get(SPANS_KEY, ()):
-            col = index.get(span.label_)
-            if col is not None:
-                out[row, col] += 1
-    return np.log1p(out)
-
-
-class _Pipeline:
-    """Lazily built spaCy pipeline shared by the estimators (never pickled)."""
-
-    def _nlp(self):
-        nlp = getattr(self, "_nlp_cache", None)
-        if nlp is None:
-            patterns = load_patterns() if self.patterns is None else self.patterns
-            nlp = make_nlp(self.spacy_model, patterns)
-            self._nlp_cache = nlp
-        return nlp
-
-    def to_docs(self, X: Iterable) -> list[Doc]:
-        items = list(X)
-        todo = [i for i, x in enumerate(items) if not isinstance(x, Doc)]
-        if todo:
-            for i, doc in zip(todo, self._nlp().pipe(str(items[i]) for i in todo)):
-                items[i] = doc
-        return items
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_nlp_cache", None)
-        return state
-
-
-class ThemeClassifier(_Pipeline, BaseEstimator):
+class ThemeClassifier(Preparer, BaseEstimator):
     """Multi-label theme classifier (sklearn estimator); see the module docstring."""
 
     def __init__(self, C: float = 4.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
@@ -98,18 +49,11 @@ class ThemeClassifier(_Pipeline, BaseEstimator):
         self.spacy_model = spacy_model
 
     # -- features -----------------------------------------------------------------
-    def _features(self, docs: Sequence[Doc], fit: bool = False):
-        tokens = [doc_tokens(d) for d in docs]
+    def _features(self, units: Sequence[Prepared], fit: bool = False):
         if fit:
-            self.vectorizer_ = TfidfVectorizer(
-                tokenizer=_identity, preprocessor=_identity, token_pattern=None, lowercase=False,
-                ngram_range=self.ngram_range, min_df=min(self.min_df, max(1, len(docs) // 4)), sublinear_tf=True,
-            )
-            words = self.vectorizer_.fit_transform(tokens)
-        else:
-            words = self.vectorizer_.transform(tokens)
-        rules = sp.csr_matrix(rule_matrix(docs) * self.rule_weight)
-        return sp.hstack([words, rules], format="csr")
+            self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(units) // 4)))
+            self.vectorizer_.fit([u.lower for u in units])
+        return theme_features(units, self.vectorizer_, self.rule_weight)
 
     def _fit_models(self, X, Y: np.ndarray) -> list:
         models = []
@@ -129,7 +73,7 @@ class ThemeClassifier(_Pipeline, BaseEstimator):
 
     # -- estimator API --------------------------------------------------------------
     def fit(self, X: Iterable, Y) -> "ThemeClassifier":
-        docs = self.to_docs(X)
+        docs = self.prepare(X)
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape[1] != len(THEMES) or Y.shape[0] != len(docs):
             raise ValueError(f"Y must be an n_units x {len(THEMES)} 0/1 matrix matching X")
@@ -150,7 +94,7 @@ class ThemeClassifier(_Pipeline, BaseEstimator):
 
     def predict_proba(self, X: Iterable) -> np.ndarray:
         """Probability of each theme, n_units x 5."""
-        docs = self.to_docs(X)
+        docs = self.prepare(X)
         if not docs:
             return np.zeros((0, len(THEMES)))
         return self._proba(self.models_, self._features(docs))
@@ -158,9 +102,23 @@ class ThemeClassifier(_Pipeline, BaseEstimator):
     def predict(self, X: Iterable) -> np.ndarray:
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
 
+    def linear_params(self) -> dict[str, np.ndarray]:
+        """The fitted model as plain arrays: what ``themeclass.model`` saves and predicts with."""
+        n_features = len(self.vectorizer_.vocabulary_) + len(RULE_LABELS)
+        coef = np.zeros((len(THEMES), n_features))
+        intercept = np.zeros(len(THEMES))
+        for j, m in enumerate(self.models_):
+            if isinstance(m, float):  # constant theme: a sure yes or no
+                intercept[j] = 30.0 if m else -30.0
+            else:
+                coef[j], intercept[j] = m.coef_[0], m.intercept_[0]
+        return {"vocabulary": self.vectorizer_.vocabulary_, "idf": self.vectorizer_.idf_, "coef": coef,
+                "intercept": intercept, "thresholds": self.thresholds_.astype(float),
+                "ngram_range": np.array(self.ngram_range), "rule_weight": np.array(self.rule_weight)}
+
     def score(self, X: Iterable, Y) -> float:
         """Macro-F1 over the five themes (not subset accuracy)."""
         return float(f1_score(np.asarray(Y, dtype=int), self.predict(X), average="macro", zero_division=0))
 
 
-__all__ = ["RULE_LABELS", "THEMES", "ThemeClassifier", "doc_tokens", "rule_matrix", "KINDS"]
+__all__ = ["RULE_LABELS", "THEMES", "ThemeClassifier"]

@@ -21,7 +21,7 @@ import numpy as np
 
 from .errors import ThemeclassError
 from .rules import THEMES
-from .sentiment import LABELS
+from .evidence import LABELS
 
 
 @dataclass(frozen=True)

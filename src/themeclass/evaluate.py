@@ -13,8 +13,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from .corpus import Labelled
-from .rules import THEMES, make_nlp, rule_counts
-from .sentiment import WEAKNESS, ThemeResult, evidence_sentences, improvement_section
+from .features import Preparer
+from .rules import THEMES
+from .evidence import SCORES, WEAKNESS, ThemeResult, evidence_sentences, improvement_section
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
@@ -47,29 +48,29 @@ def score(records: Sequence[Labelled], predictions: Sequence[dict[str, ThemeResu
     }
 
 
-class KeywordBaseline:
+class KeywordBaseline(Preparer):
     """What a researcher would do by hand: a theme when a cue phrase appears; its
     sentiment from the hedges in the cue's sentences (negative hedges only:
-    negative; positive only: positive; both: mixed; none: neutral)."""
+    negative; positive only: positive; both: mixed; none: neutral); every theme
+    under "What needs to improve?" negative; recurring when a recurrence cue is there."""
 
-    def __init__(self, patterns: list[dict] | None = None) -> None:
-        self.nlp = make_nlp(None, patterns)
+    def __init__(self, patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
+        self.patterns = patterns
+        self.spacy_model = spacy_model
 
     def predict(self, texts: Sequence[str], sections: Sequence[str | None] | None = None) -> list[dict[str, ThemeResult]]:
         sections = list(sections) if sections is not None else [None] * len(texts)
         out = []
-        for doc, section in zip(self.nlp.pipe(texts), sections):
-            counts = rule_counts(doc)
+        for unit, section in zip(self.prepare(texts), sections):
             found = {}
             for theme in THEMES:
-                if not counts.get(f"theme:{theme}"):
+                if not any(label == f"theme:{theme}" for label, _, _ in unit.matches):
                     continue
-                sents = evidence_sentences(doc, theme)
-                spans = [s for s in doc.spans["themeclass"] if any(x.start <= s.start < x.end for x in sents)]
-                neg = any(s.label_ == "hedge:negative" for s in spans)
-                pos = any(s.label_ == "hedge:positive" for s in spans)
+                sents = evidence_sentences(unit, theme)
+                inside = {label for label, s, _ in unit.matches if any(a <= s < b for a, b in sents)}
+                neg, pos = "hedge:negative" in inside, "hedge:positive" in inside
                 label = "negative" if improvement_section(section) else {(True, True): "mixed", (True, False): "negative", (False, True): "positive"}.get((neg, pos), "neutral")
-                recurring = label in WEAKNESS and any(s.label_ == "recurrence:recurring" for s in spans)
-                found[theme] = ThemeResult(theme, label, {"negative": -1.0, "positive": 1.0}.get(label, 0.0), 1.0, recurring, [s.text for s in sents])
+                recurring = label in WEAKNESS and "recurrence:recurring" in inside
+                found[theme] = ThemeResult(theme, label, SCORES[label], 1.0, recurring, [unit.text_of(a, b) for a, b in sents])
             out.append(found)
         return out

@@ -1,10 +1,13 @@
 """The trained model: theme classifier + theme sentiment + keyword rules, saved together.
 
-A model on disk is two files: ``NAME.joblib`` (the fitted estimators and the
-rule patterns) and ``NAME.json``, a sidecar with the format version, the library
-and dependency versions, the theme labels, the training data's checksum, the
-evaluation scores and the SHA-256 of the ``.joblib`` file. Loading checks that
-checksum *before* anything is unpickled and refuses a mismatch.
+A trained model is linear: one logistic regression per theme and one for
+sentiment, over TF-IDF features of token hashes and rule-match counts. So a model
+on disk is just arrays, in a numpy ``.npz`` file read with ``allow_pickle=False``
+(it cannot run code when loaded, unlike a pickle), plus ``NAME.json``, a sidecar
+with the format version, library and dependency versions, theme and sentiment
+labels, training data checksum, evaluation scores and the SHA-256 of the ``.npz``.
+Loading checks that checksum before reading the arrays, and needs neither
+scikit-learn nor joblib: it takes a few milliseconds.
 
 >>> import themeclass
 >>> model = themeclass.load()                       # the shipped default model
@@ -17,31 +20,32 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import json
 import os
 import platform
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
-import joblib
 import numpy as np
 
 from . import __version__
 from .api import read
 from .atomic import atomic_write
-from .classify import ThemeClassifier
 from .corpus import Labelled, checksum, theme_matrix
 from .errors import ThemeclassError
+from .evidence import WEAKNESS, ThemeResult, evidence_sentences, improvement_section, recurrence_cue, sentiment_features
+from .features import HashTfidf, Preparer, theme_features
 from .metadata import extract_metadata
 from .report import Report, Unit
-from .rules import THEMES, load_patterns, make_nlp
+from .rules import THEMES, load_patterns
 from .segment import segment
-from .sentiment import ThemeResult, ThemeSentiment
 
 FORMAT_VERSION = 1
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 DEFAULT_MODEL = "default"
+MODEL_SUFFIX = ".npz"
 
 
 def _versions() -> dict[str, str]:
@@ -62,43 +66,70 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-class ThemeModel:
-    """Themes and their sentiment for units of text, with evidence."""
+def _tfidf(params: dict[str, np.ndarray]) -> HashTfidf:
+    tfidf = HashTfidf(tuple(int(n) for n in params["ngram_range"]))
+    tfidf.vocabulary_, tfidf.idf_ = params["vocabulary"], params["idf"]
+    return tfidf
 
-    def __init__(self, classifier: ThemeClassifier, sentiment: ThemeSentiment, patterns: list[dict],
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class ThemeModel(Preparer):
+    """Themes and their sentiment for units of text, with evidence.
+
+    Holds the fitted parameters as arrays (see :meth:`ThemeClassifier.linear_params`
+    and :meth:`ThemeSentiment.linear_params`) and predicts with numpy alone.
+    """
+
+    def __init__(self, theme: dict[str, np.ndarray], sentiment: dict[str, np.ndarray], patterns: list[dict],
                  spacy_model: str | None = None, info: dict | None = None) -> None:
-        self.classifier = classifier
+        self.theme = theme
         self.sentiment = sentiment
         self.patterns = patterns
         self.spacy_model = spacy_model
         self.info = info or {}
-        self._nlp = None
+        self._theme_tfidf = _tfidf(theme)
+        self._sentiment_tfidf = _tfidf(sentiment)
+        self.sentiment_classes = [str(c) for c in sentiment["classes"]]
+
+    @property
+    def thresholds(self) -> dict[str, float]:
+        return dict(zip(THEMES, map(float, self.theme["thresholds"])))
 
     # -- training -------------------------------------------------------------------
     @classmethod
     def train(cls, records: Sequence[Labelled], seed: int = 0, patterns: list[dict] | None = None,
               spacy_model: str | None = None) -> "ThemeModel":
-        """Fit classifier and sentiment on labelled units (all of them: split them first)."""
+        """Fit the theme classifier and the sentiment model on labelled units (all of them: split first)."""
+        from .classify import ThemeClassifier
+        from .sentiment import ThemeSentiment
+
         patterns = load_patterns() if patterns is None else patterns
-        model = cls(ThemeClassifier(random_state=seed, patterns=patterns, spacy_model=spacy_model),
-                    ThemeSentiment(patterns=patterns, spacy_model=spacy_model), patterns, spacy_model)
-        docs = model.docs([r.text for r in records])
-        model.classifier.fit(docs, theme_matrix(records))
-        items = [(doc, theme, r.section) for doc, r in zip(docs, records) for theme in r.themes]
+        classifier = ThemeClassifier(random_state=seed, patterns=patterns, spacy_model=spacy_model)
+        units = classifier.prepare([r.text for r in records])  # tokenised once, for both estimators
+        classifier.fit(units, theme_matrix(records))
+        items = [(u, theme, r.section) for u, r in zip(units, records) for theme in r.themes]
         labels = [label for r in records for label in r.themes.values()]
-        model.sentiment.fit(items, labels)
-        model.info = {"training_units": len(records), "training_checksum": checksum(records), "seed": seed}
-        return model
+        sentiment = ThemeSentiment(patterns=patterns, spacy_model=spacy_model).fit(items, labels)
+        info = {"training_units": len(records), "training_reports": len({r.report for r in records}),
+                "training_checksum": checksum(records), "seed": seed}
+        return cls(classifier.linear_params(), sentiment.linear_params(), patterns, spacy_model, info)
 
     # -- prediction -----------------------------------------------------------------
-    @property
-    def nlp(self):
-        if self._nlp is None:
-            self._nlp = make_nlp(self.spacy_model, self.patterns)
-        return self._nlp
+    def theme_proba(self, units) -> np.ndarray:
+        X = theme_features(units, self._theme_tfidf, float(self.theme["rule_weight"]))
+        return 1.0 / (1.0 + np.exp(-(X @ self.theme["coef"].T + self.theme["intercept"])))
 
-    def docs(self, texts: Iterable[str]):
-        return list(self.nlp.pipe(texts, batch_size=256))
+    def sentiment_proba(self, items) -> np.ndarray:
+        z = sentiment_features(items, self._sentiment_tfidf) @ self.sentiment["coef"].T + self.sentiment["intercept"]
+        if z.shape[1] == 1:  # a two-class model
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1 - p, p])
+        return _softmax(z)
 
     def predict(self, texts: Sequence[str], sections: Sequence[str | None] | None = None) -> list[dict[str, ThemeResult]]:
         """For each text, the themes found: ``{theme: ThemeResult}`` (empty when none)."""
@@ -108,24 +139,35 @@ class ThemeModel:
         todo = [i for i, t in enumerate(texts) if t.strip()]
         if not todo:
             return out
-        docs = self.docs(texts[i] for i in todo)
-        proba = self.classifier.predict_proba(docs)
-        found = proba >= self.classifier.thresholds_
+        units = self.prepare(texts[i] for i in todo)
+        proba = self.theme_proba(units)
+        found = proba >= self.theme["thresholds"]
         items, where, conf = [], [], []
-        for row, (i, doc) in enumerate(zip(todo, docs)):
+        for row, (i, unit) in enumerate(zip(todo, units)):
             for j in np.flatnonzero(found[row]):
-                items.append((doc, THEMES[j], sections[i]))
+                items.append((unit, THEMES[j], sections[i]))
                 where.append(i)
                 conf.append(float(proba[row, j]))
-        for i, result in zip(where, self.sentiment.results(items, conf) if items else []):
-            out[i][result.theme] = result
+        if not items:
+            return out
+        sp = self.sentiment_proba(items)
+        col = {c: k for k, c in enumerate(self.sentiment_classes)}
+        for (unit, theme, section), p, c, i in zip(items, sp, conf, where):
+            label = self.sentiment_classes[int(np.argmax(p))]
+            score = float(p[col["positive"]] if "positive" in col else 0.0) - float(p[col["negative"]] if "negative" in col else 0.0)
+            if improvement_section(section):  # codebook: every item there is a weakness
+                label, score = "negative", -1.0
+            sents = evidence_sentences(unit, theme)
+            out[i][theme] = ThemeResult(theme, label, max(-1.0, min(1.0, score)), c,
+                                        label in WEAKNESS and recurrence_cue(unit, sents),
+                                        [unit.text_of(a, b) for a, b in sents])
         return out
 
     def analyse(self, source: str | os.PathLike[str]) -> Report:
         """Read and segment a report (a path) or a text, and tag every unit."""
-        path = Path(source) if not isinstance(source, str) or (len(source) < 4096 and "\n" not in source and Path(source).exists()) else None
-        if path is not None:
-            report = read(path)
+        as_path = not isinstance(source, str) or (len(source) < 4096 and "\n" not in source and Path(source).exists())
+        if as_path:
+            report = read(Path(source))
         else:
             text = str(source)
             report = Report(id="text", text=text, metadata=extract_metadata(text, "text"), units=segment(text, "text"))
@@ -137,21 +179,26 @@ class ThemeModel:
 
     # -- persistence ----------------------------------------------------------------
     def save(self, path: str | os.PathLike[str], scores: dict | None = None, training_data: list[str] | None = None) -> Path:
-        """Write ``path`` (.joblib) and its JSON sidecar, each atomically."""
-        path = Path(path).with_suffix(".joblib")
-        payload = {"format_version": FORMAT_VERSION, "classifier": self.classifier, "sentiment": self.sentiment,
-                   "patterns": self.patterns, "spacy_model": self.spacy_model}
+        """Write ``path`` (.npz) and its JSON sidecar (.json), each atomically."""
+        path = Path(path)
+        path = path.with_name(path.name.removesuffix(MODEL_SUFFIX).removesuffix(".json") + MODEL_SUFFIX)
+        arrays = {f"theme__{k}": v for k, v in self.theme.items()}
+        arrays.update({f"sentiment__{k}": v for k, v in self.sentiment.items()})
+        arrays["patterns"] = np.array([json.dumps(p, ensure_ascii=False, sort_keys=True) for p in self.patterns])
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **arrays)
         with atomic_write(path, "wb") as fh:
-            joblib.dump(payload, fh, compress=3)
+            fh.write(buffer.getvalue())
         sidecar = {
             "format_version": FORMAT_VERSION,
             "model_file": path.name,
             "model_sha256": sha256_file(path),
             "versions": _versions(),
             "themes": list(THEMES),
-            "sentiments": list(self.sentiment.classes_),
-            "thresholds": dict(zip(THEMES, map(float, self.classifier.thresholds_))),
-            "training": {**self.info, "files": training_data or []},
+            "sentiments": self.sentiment_classes,
+            "thresholds": self.thresholds,
+            "spacy_model": self.spacy_model or "blank:en",
+            "training": {**{k: v for k, v in self.info.items() if k != "sidecar"}, "files": training_data or []},
             "scores": scores or {},
         }
         with atomic_write(path.with_suffix(".json")) as fh:
@@ -162,11 +209,10 @@ class ThemeModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> "ThemeModel":
-        """Load a model after checking its sidecar and checksum."""
-        path = Path(path) if path is not None else MODELS_DIR / f"{DEFAULT_MODEL}.joblib"
-        if path.suffix not in (".joblib", ".json"):
-            path = path.with_suffix(".joblib")
-        model_file, sidecar_file = path.with_suffix(".joblib"), path.with_suffix(".json")
+        """Load a model after checking its sidecar and the file's checksum."""
+        path = Path(path) if path is not None else MODELS_DIR / f"{DEFAULT_MODEL}{MODEL_SUFFIX}"
+        stem = path.name.removesuffix(MODEL_SUFFIX).removesuffix(".json")
+        model_file, sidecar_file = path.with_name(stem + MODEL_SUFFIX), path.with_name(stem + ".json")
         if not model_file.exists():
             raise ThemeclassError("no such model file", model_file)
         try:
@@ -175,17 +221,24 @@ class ThemeModel:
             raise ThemeclassError("model sidecar (.json) is missing; refusing to load an unchecked model", sidecar_file) from None
         except ValueError:
             raise ThemeclassError("model sidecar is not valid JSON", sidecar_file) from None
-        version = sidecar.get("format_version")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
+        version = sidecar.get("format_version") if isinstance(sidecar, dict) else None
+        if not isinstance(version, int):
+            raise ThemeclassError("model sidecar has no format_version", sidecar_file)
+        if version > FORMAT_VERSION:
             raise ThemeclassError(
-                f"model format {version!r} is newer than this themeclass reads ({FORMAT_VERSION}); upgrade themeclass", sidecar_file)
+                f"model format {version} is newer than this themeclass reads ({FORMAT_VERSION}); upgrade themeclass", sidecar_file)
         if sha256_file(model_file) != sidecar.get("model_sha256"):
             raise ThemeclassError("checksum mismatch: the model file is not the one its sidecar describes (corrupted or replaced)", model_file)
         try:
-            payload = joblib.load(model_file)
-        except Exception as err:  # noqa: BLE001 - any unpickling failure is a damaged model
-            raise ThemeclassError(f"cannot load model ({type(err).__name__})", model_file) from None
-        model = cls(payload["classifier"], payload["sentiment"], payload["patterns"], payload.get("spacy_model"), info=sidecar.get("training", {}))
+            with np.load(model_file, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+            theme = {k.removeprefix("theme__"): v for k, v in arrays.items() if k.startswith("theme__")}
+            sentiment = {k.removeprefix("sentiment__"): v for k, v in arrays.items() if k.startswith("sentiment__")}
+            patterns = [json.loads(str(p)) for p in arrays["patterns"]]
+            model = cls(theme, sentiment, patterns, None if sidecar.get("spacy_model") in (None, "blank:en") else sidecar["spacy_model"],
+                        info=dict(sidecar.get("training", {})))
+        except (KeyError, ValueError, OSError, EOFError) as err:
+            raise ThemeclassError(f"cannot load model ({type(err).__name__}: damaged or not a themeclass model)", model_file) from None
         model.info["sidecar"] = sidecar
         return model
 

@@ -31,7 +31,6 @@ from typing import Iterable
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from .atomic import atomic_write
 from .errors import ThemeclassError
@@ -93,13 +92,26 @@ class ThemeRules:
         for label, docs in by_label.items():
             self.matcher.add(label, docs)
 
+    def match(self, doc: Doc) -> list[tuple[str, int, int]]:
+        """``(kind:label, start, end)`` of every match; where matches of one kind
+        overlap, the longest wins ("management oversight" over "oversight")."""
+        strings = self.vocab.strings
+        found = self.matcher(doc)
+        if not found:
+            return []
+        kept: list[tuple[str, int, int]] = []
+        taken: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in sorted(found, key=lambda m: (m[1] - m[2], m[1])):
+            label = strings[match_id]
+            spans = taken.setdefault(label.split(":", 1)[0], [])
+            if all(end <= a or start >= b for a, b in spans):
+                spans.append((start, end))
+                kept.append((label, start, end))
+        kept.sort(key=lambda m: (m[1], m[2]))
+        return kept
+
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, start, end, label=match_id) for match_id, start, end in self.matcher(doc)]
-        # Within one kind keep the longest match ("management oversight" over "oversight").
-        kept: list[Span] = []
-        for kind in KINDS:
-            kept.extend(filter_spans([s for s in spans if s.label_.startswith(kind + ":")]))
-        doc.spans[self.spans_key] = sorted(kept, key=lambda s: (s.start, s.end))
+        doc.spans[self.spans_key] = [Span(doc, s, e, label=label) for label, s, e in self.match(doc)]
         return doc
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
@@ -130,7 +142,7 @@ def rule_counts(doc: Doc, spans_key: str = SPANS_KEY) -> Counter:
 
 
 def make_nlp(model: str | None = None, patterns: list[dict] | None = None) -> Language:
-    """The pipeline themeclass runs: a tokenizer, a sentencizer and the keyword rules.
+    """The pipeline themeclass runs: a tokenizer and the keyword rules.
 
     ``model`` names an installed spaCy pipeline to use instead of ``spacy.blank("en")``
     (its own components are kept; nothing is downloaded).
@@ -144,8 +156,6 @@ def make_nlp(model: str | None = None, patterns: list[dict] | None = None) -> La
             nlp = spacy.load(model, exclude=["ner", "lemmatizer", "textcat"])
         except OSError:
             raise ThemeclassError(f"spaCy pipeline {model!r} is not installed (themeclass never downloads one)") from None
-    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names and "sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer")
     rules = nlp.add_pipe("themeclass_rules")
     if patterns is not None:
         rules.patterns, rules.matcher = [], PhraseMatcher(nlp.vocab, attr="LOWER")

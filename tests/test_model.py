@@ -1,0 +1,103 @@
+"""The trained model: per-theme sentiment with evidence, safe save and load."""
+
+import json
+
+import numpy as np
+import pytest
+
+import themeclass
+from themeclass.classify import ThemeClassifier
+from themeclass.corpus import load_labelled, theme_matrix
+from themeclass.errors import ThemeclassError
+from themeclass.model import FORMAT_VERSION, ThemeModel, load
+
+
+def test_each_theme_gets_its_own_sentiment_and_evidence(tiny_model):
+    model = load(tiny_model)
+    text = "Strategy discussions are timely and well attended by partners. Pathway plans are not always updated."
+    found = model.predict([text])[0]
+    assert found["risk_response"].sentiment == "positive"
+    assert found["care_leavers"].sentiment == "negative"
+    assert found["care_leavers"].evidence == ["Pathway plans are not always updated."]
+    assert -1 <= found["care_leavers"].score < 0 < found["risk_response"].score <= 1
+
+
+def test_items_under_what_needs_to_improve_are_weaknesses(tiny_model):
+    found = load(tiny_model).predict(["Supervision is regular and reflective."], ["What needs to improve?"])[0]
+    assert found["supervision"].sentiment == "negative"
+
+
+def test_recurrence_flag_needs_a_weakness_and_a_cue(tiny_model):
+    model = load(tiny_model)
+    found = model.predict(["Since the last inspection, pathway plans are still not always updated."])[0]
+    assert found["care_leavers"].recurring
+    assert not model.predict(["Pathway plans are not always updated."])[0]["care_leavers"].recurring
+
+
+def test_empty_text_has_no_themes_and_long_text_is_handled(tiny_model):
+    model = load(tiny_model)
+    long = "Supervision is regular and reflective. " * 2600  # ~100 kB
+    empty, big = model.predict(["", long])
+    assert empty == {}
+    assert "supervision" in big
+
+
+def test_saved_arrays_predict_exactly_like_the_estimator(tiny_labelled, tmp_path):
+    records = load_labelled([tiny_labelled])
+    clf = ThemeClassifier(random_state=0).fit([r.text for r in records], theme_matrix(records))
+    model = ThemeModel.train(records, seed=0)
+    loaded = load(model.save(tmp_path / "m"))
+    texts = ["Supervision is not regular.", "Adoption happens without delay for most children."]
+    assert np.allclose(loaded.theme_proba(loaded.prepare(texts)), clf.predict_proba(texts))
+
+
+def test_analyse_a_report_file(tiny_model):
+    report = load(tiny_model).analyse("corpus/reports/barking-and-dagenham_2018-04_focused.txt.gz")
+    assert report.metadata.authority == "Barking and Dagenham"
+    assert any("risk_response" in u.themes for u in report.units)
+
+
+def test_sidecar_records_versions_labels_and_checksums(tiny_model):
+    sidecar = json.loads(tiny_model.with_suffix(".json").read_text())
+    assert sidecar["format_version"] == FORMAT_VERSION
+    assert sidecar["themes"] == list(themeclass.rules.THEMES)
+    assert {"scikit-learn", "spacy", "numpy", "themeclass"} <= set(sidecar["versions"])
+    assert len(sidecar["model_sha256"]) == 64 and len(sidecar["training"]["training_checksum"]) == 64
+
+
+def _copy(model_path, tmp_path):
+    for suffix in (".npz", ".json"):
+        (tmp_path / f"m{suffix}").write_bytes(model_path.with_suffix(suffix).read_bytes())
+    return tmp_path / "m.npz"
+
+
+def test_a_corrupted_model_file_is_refused_before_it_is_read(tiny_model, tmp_path):
+    path = _copy(tiny_model, tmp_path)
+    data = bytearray(path.read_bytes())
+    data[100] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ThemeclassError, match=r"m\.npz: checksum mismatch"):
+        load(path)
+
+
+def test_a_truncated_model_file_is_refused(tiny_model, tmp_path):
+    path = _copy(tiny_model, tmp_path)
+    path.write_bytes(path.read_bytes()[:500])
+    with pytest.raises(ThemeclassError, match="checksum mismatch"):
+        load(path)
+
+
+def test_a_sidecar_from_a_newer_format_is_refused(tiny_model, tmp_path):
+    path = _copy(tiny_model, tmp_path)
+    sidecar = json.loads(path.with_suffix(".json").read_text())
+    sidecar["format_version"] = FORMAT_VERSION + 1
+    path.with_suffix(".json").write_text(json.dumps(sidecar))
+    with pytest.raises(ThemeclassError, match=f"model format {FORMAT_VERSION + 1} is newer than this themeclass reads"):
+        load(path)
+
+
+def test_a_model_without_its_sidecar_is_refused(tiny_model, tmp_path):
+    path = _copy(tiny_model, tmp_path)
+    path.with_suffix(".json").unlink()
+    with pytest.raises(ThemeclassError, match="sidecar .* is missing"):
+        load(path)
