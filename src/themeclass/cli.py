@@ -174,6 +174,57 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from .analyse import analyse_paths
+
+    result = analyse_paths(args.paths, args.model, args.jobs, with_units=True)
+    if not result.summaries:
+        return _report_skipped([Skipped(s["path"], s["problem"]) for s in result.skipped], len(result.skipped)) or 1
+    with _output(args.output) as out:
+        for line in result.unit_lines:
+            out.write(line + "\n")
+    return _report_skipped([Skipped(s["path"], s["problem"]) for s in result.skipped], len(result.summaries) + len(result.skipped))
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    import time
+
+    from .analyse import analyse_paths
+    from .trace import trace
+
+    started = time.perf_counter()
+    result = analyse_paths(args.paths, args.model, args.jobs, with_units=args.units)
+    if not result.summaries:
+        return _report_skipped([Skipped(s["path"], s["problem"]) for s in result.skipped], len(result.skipped)) or 1
+    traced = trace(result.summaries, result.skipped)
+    out = Path(args.output)
+    if out.suffix.lower() == ".json":
+        json_path, folder = out, out.parent
+    else:
+        folder = out
+        json_path = folder / "trace.json"
+    traced.write_json(json_path)
+    written = [json_path]
+    if args.csv or json_path.name == "trace.json":
+        traced.write_csv(folder / "trace.csv")
+        traced.write_csv(folder / "recurring.csv", recurring=True)
+        written += [folder / "trace.csv", folder / "recurring.csv"]
+    if args.units:
+        with atomic_write(folder / "units.jsonl") as fh:
+            for line in result.unit_lines:
+                fh.write(line + "\n")
+        written.append(folder / "units.jsonl")
+    national = traced.national()
+    print(f"traced {national['reports']} reports of {national['authorities']} authorities in {time.perf_counter() - started:.1f} s")
+    print("recurring weaknesses, by number of authorities:")
+    for row in national["ranking"]:
+        print(f"  {row['theme']:<15}{row['authorities']:>4}")
+    if national["unattributed_reports"]:
+        print(f"reports with no authority recognised (not traced): {len(national['unattributed_reports'])}")
+    print("wrote " + ", ".join(str(p) for p in written))
+    return _report_skipped([Skipped(s["path"], s["problem"]) for s in result.skipped], national["reports"] + len(result.skipped))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="themeclass",
@@ -198,6 +249,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl", help="- for stdout (default)")
     p.add_argument("--model", metavar="PATH", help="a model file (default: the shipped model)")
     p.set_defaults(func=cmd_classify)
+
+    p = sub.add_parser("analyse", help="analyse reports: one JSON line per unit with metadata and themes")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="report files or folders (txt, PDF, HTML)")
+    p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl")
+    p.add_argument("--model", metavar="PATH")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
+    p.set_defaults(func=cmd_analyse)
+
+    p = sub.add_parser("trace", help="trace themes and recurring weaknesses across reports")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-o", "--output", required=True, metavar="DIR_OR_FILE.json",
+                   help="a folder (trace.json, trace.csv, recurring.csv) or a .json file")
+    p.add_argument("--csv", action="store_true", help="with a .json output, also write the CSV tables beside it")
+    p.add_argument("--units", action="store_true", help="also write units.jsonl with every unit's results")
+    p.add_argument("--model", metavar="PATH")
+    p.add_argument("--jobs", type=int, default=None)
+    p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("evaluate", help="score a model and the keyword baseline on labelled units")
     p.add_argument("files", nargs="+", metavar="LABELLED.jsonl")

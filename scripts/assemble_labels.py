@@ -1,0 +1,82 @@
+"""Gather the labelled batches into the corpus files and measure agreement.
+
+Reads ``corpus/labelled/raw/batch_*.labels.jsonl`` (each unit labelled once, by
+reading it against the codebook) and writes ``corpus/labelled/train.jsonl`` and
+``corpus/labelled/eval.jsonl`` by the split recorded in
+``corpus/labelled/context/units.jsonl``. Then compares the independent second
+labelling ``raw/double.labels.jsonl`` with the first labels of the same units:
+Cohen's kappa per theme (theme present or not) and agreement on the sentiment of
+themes both labellings gave. Prints a Markdown summary for ``corpus/README.md``.
+
+    python scripts/assemble_labels.py
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from themeclass.atomic import atomic_write
+from themeclass.corpus import load_labelled
+from themeclass.evidence import LABELS
+from themeclass.rules import THEMES
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELLED = ROOT / "corpus" / "labelled"
+
+
+def kappa(a: list, b: list) -> float:
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in set(a) | set(b)) / (n * n)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
+
+
+def main() -> None:
+    context = {json.loads(l)["id"]: json.loads(l) for l in (LABELLED / "context" / "units.jsonl").open(encoding="utf-8")}
+    batches = sorted((LABELLED / "raw").glob("batch_*.labels.jsonl"))
+    records = load_labelled(batches)
+    missing = set(context) - {r.id for r in records}
+    by_split: dict[str, list] = {"train": [], "eval": []}
+    for r in records:
+        by_split[context[r.id]["split"]].append(r)
+    for split, rows in by_split.items():
+        with atomic_write(LABELLED / f"{split}.jsonl") as fh:
+            for r in sorted(rows, key=lambda r: (r.report, int(r.id.split("#")[1]))):
+                fh.write(json.dumps({"id": r.id, "text": r.text, "themes": r.themes, "recurring": list(r.recurring)}, ensure_ascii=False) + "\n")
+    print(f"labelled {len(records)} units ({len(missing)} chosen units not labelled): "
+          f"train {len(by_split['train'])}, eval {len(by_split['eval'])} "
+          f"({len({r.report for r in by_split['eval']})} reports: {', '.join(sorted({r.report for r in by_split['eval']}))})")
+    counts = Counter((t, s) for r in records for t, s in r.themes.items())
+    print("\n| theme | " + " | ".join(LABELS) + " | units |\n|---|" + "---|" * (len(LABELS) + 1))
+    for t in THEMES:
+        print(f"| {t} | " + " | ".join(str(counts[(t, s)]) for s in LABELS) + f" | {sum(counts[(t, s)] for s in LABELS)} |")
+    print(f"| no theme | | | | | {sum(1 for r in records if not r.themes)} |")
+    print(f"recurring flags: {sum(len(r.recurring) for r in records)}")
+
+    double_file = LABELLED / "raw" / "double.labels.jsonl"
+    if not double_file.exists():
+        return
+    first = {r.id: r for r in records}
+    second = [r for r in load_labelled([double_file]) if r.id in first]
+    print(f"\nDouble-labelled units: {len(second)}")
+    print("\n| theme | both | first only | second only | kappa |\n|---|---|---|---|---|")
+    for t in THEMES:
+        a = [t in first[r.id].themes for r in second]
+        b = [t in r.themes for r in second]
+        both = sum(x and y for x, y in zip(a, b))
+        print(f"| {t} | {both} | {sum(x and not y for x, y in zip(a, b))} | {sum(y and not x for x, y in zip(a, b))} | {kappa(a, b):.2f} |")
+    pairs = [(first[r.id].themes[t], r.themes[t]) for r in second for t in r.themes if t in first[r.id].themes]
+    weak = lambda s: s in ("negative", "mixed")  # noqa: E731
+    print(f"\nSentiment of the {len(pairs)} themes both gave: same label {sum(a == b for a, b in pairs) / len(pairs):.1%} "
+          f"(kappa {kappa([a for a, _ in pairs], [b for _, b in pairs]):.2f}); "
+          f"same weakness/not-weakness call {sum(weak(a) == weak(b) for a, b in pairs) / len(pairs):.1%}")
+    none_a = [not first[r.id].themes for r in second]
+    none_b = [not r.themes for r in second]
+    print(f"No-theme units: kappa {kappa(none_a, none_b):.2f}")
+
+
+if __name__ == "__main__":
+    main()
