@@ -140,6 +140,16 @@ class ThemeModel(Preparer):
         if not todo:
             return out
         units = self.prepare(texts[i] for i in todo)
+        for i, found in zip(todo, self.predict_prepared(units, [sections[i] for i in todo])):
+            out[i] = found
+        return out
+
+    def predict_prepared(self, units, sections: Sequence[str | None]) -> list[dict[str, ThemeResult]]:
+        """:meth:`predict` for units already read into arrays (see :class:`Preparer`)."""
+        out: list[dict[str, ThemeResult]] = [{} for _ in units]
+        todo = list(range(len(units)))
+        if not units:
+            return out
         proba = self.theme_proba(units)
         found = proba >= self.theme["thresholds"]
         items, where, conf = [], [], []

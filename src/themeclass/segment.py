@@ -41,6 +41,13 @@ _GRADE = re.compile(
     r"adequate|not judged|not previously inspected)\.?$",
     re.I,
 )
+# Standard Ofsted headings: they start a block even straight after a full line.
+_HEADING_START = re.compile(
+    r"^((The )?[Ee]xperiences and progress of (children|care leavers)|(The )?[Ii]mpact of leaders on|What needs to improve|"
+    r"Areas for (priority )?(action|improvement)|Overall effectiveness\b|"
+    r"(Findings|Main findings|Overview|Strengths|Key strengths|Recommendations|Next steps|Executive summary)$)",
+)
+_HEADING_WORDS = re.compile(r"^(Findings|Main findings|Overview|Strengths|Key strengths|Recommendations|Next steps|Executive summary)$")
 _BULLET_LINE = re.compile(rf"^([{BULLET_CHARS}])\s*")
 _STRAY_B = re.compile(r"^B\s+(?=[A-Z])")
 _NUMBER_ALONE = re.compile(r"^(\d{1,3})\.$")
@@ -248,6 +255,8 @@ def group_blocks(lines: list[Line]) -> list[Block]:
         if not new:
             if bullet or runon_number is not None or _BOILERPLATE_START.match(text) or _SIGNOFF.match(text):
                 new = True
+            elif prev is not None and _HEADING_START.match(text) and (_TERMINAL.search(prev.text) or _HEADING_WORDS.match(text)):
+                new = True
             elif prev is not None:
                 new = _is_break(prev, line, blank_since, local[id(prev)])
         if new:
@@ -280,7 +289,8 @@ def _local_widths(lines: list[Line], width: float) -> dict[int, float]:
     line there is full when it reaches its own box. Nearby wrapped lines (no
     closing punctuation, next line in lower case) each show that the box is
     narrower than their width plus the next word: the smallest such figure in
-    the neighbourhood bounds the box. Where no line nearby wrapped, the widest
+    the neighbourhood bounds the box (fragments under 25 characters, such as
+    "the" stranded by a column, are not counted). Where no line nearby wrapped, the widest
     nearby line stands in.
     """
     content = [l for l in lines if l.role == "content"]
@@ -288,6 +298,7 @@ def _local_widths(lines: list[Line], width: float) -> dict[int, float]:
     reach = [
         widths[i] + text_width(" " + _first_word(content[i + 1].text))
         if i + 1 < len(content) and content[i + 1].text[:1].islower() and not _TERMINAL.search(content[i].text)
+        and len(content[i].text) >= 25
         else None
         for i in range(len(content))
     ]
@@ -325,9 +336,18 @@ def _ends_paragraph(prev: Line, line: Line, width: float) -> bool:
     return text_width(prev.text) + text_width(" " + _first_word(line.text)) < width
 
 
+_GRADE_END = r"(requires? improvement( to be good)?|good|outstanding|inadequate|not judged)\.?$"
+_JUDGEMENT_HEADING = re.compile(
+    rf"(:\s*{_GRADE_END})|(^(the )?(experiences and progress|impact of leaders|overall effectiveness)\b.*\s(is\s+|are\s+)?{_GRADE_END})",
+    re.I,
+)
+
+
 def _heading_like(block: Block) -> bool:
     text = block.raw
     words = text.split()
+    if len(words) <= 25 and _JUDGEMENT_HEADING.search(text):
+        return True  # "The experiences and progress of children in care: good." (2019 style)
     if not words or _TERMINAL.search(text) and not text.endswith("?"):
         return False
     if text.endswith(("?", ":")) and len(words) <= 14:
