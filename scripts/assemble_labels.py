@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from themeclass import read
 from themeclass.atomic import atomic_write
 from themeclass.corpus import load_labelled
 from themeclass.evidence import LABELS
@@ -34,8 +35,33 @@ def kappa(a: list, b: list) -> float:
     return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
 
 
+def refresh_sections(context: dict[str, dict]) -> int:
+    """Re-read each report with today's segmenter and update the units' sections.
+
+    Section headings matter (items under "What needs to improve?" are weaknesses);
+    where the segmenter has since learnt to find a heading, the labelled unit
+    should carry it. Units are matched by their text; a unit whose text the
+    segmenter now cuts differently keeps the section it had.
+    """
+    changed = 0
+    for report_id in sorted({c["report"] for c in context.values()}):
+        units = read(ROOT / "corpus" / "reports" / f"{report_id}.txt.gz").units
+        by_text = {" ".join(u.text.split()): u.section for u in units}
+        for c in context.values():
+            if c["report"] == report_id:
+                section = by_text.get(" ".join(c["text"].split()), c["section"])
+                changed += section != c["section"]
+                c["section"] = section
+    return changed
+
+
 def main() -> None:
     context = {json.loads(l)["id"]: json.loads(l) for l in (LABELLED / "context" / "units.jsonl").open(encoding="utf-8")}
+    changed = refresh_sections(context)
+    with atomic_write(LABELLED / "context" / "units.jsonl") as fh:
+        for c in context.values():
+            fh.write(json.dumps(c, ensure_ascii=False) + "\n")
+    print(f"sections refreshed from the current segmenter: {changed} changed")
     batches = sorted((LABELLED / "raw").glob("batch_*.labels.jsonl"))
     records = load_labelled(batches)
     missing = set(context) - {r.id for r in records}

@@ -14,8 +14,8 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
 
 def test_public_surface_is_pinned():
     assert sorted(themeclass.__all__) == sorted([
-        "DOC_TYPES", "Metadata", "Report", "ThemeclassError", "Unit", "__version__",
-        "extract_metadata", "read", "read_all", "read_text", "report_paths", "segment",
+        "DOC_TYPES", "Metadata", "Report", "ThemeModel", "ThemeResult", "ThemeclassError", "Trace", "Unit",
+        "__version__", "extract_metadata", "load", "read", "read_all", "read_text", "report_paths", "segment", "trace",
     ])
 
 

@@ -16,7 +16,7 @@ Y = np.array([[int(t in r["themes"]) for t in THEMES] for r in RECORDS])
 
 
 def test_fit_predict_shapes_and_learned_attributes():
-    clf = ThemeClassifier(cv=3).fit(TEXTS, Y)
+    clf = ThemeClassifier(C=4.0, cv=3).fit(TEXTS, Y)
     assert list(clf.classes_) == list(THEMES)
     assert clf.predict_proba(TEXTS).shape == (len(TEXTS), 5)
     assert clf.predict(["Personal advisers keep in touch with care leavers."]).tolist() == [[0, 0, 0, 1, 0]]

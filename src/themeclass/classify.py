@@ -36,7 +36,7 @@ _THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
 class ThemeClassifier(Preparer, BaseEstimator):
     """Multi-label theme classifier (sklearn estimator); see the module docstring."""
 
-    def __init__(self, C: float = 4.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+    def __init__(self, C: float = 16.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  rule_weight: float = 1.0, cv: int = 5, random_state: int = 0,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
         self.C = C

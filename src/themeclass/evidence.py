@@ -70,15 +70,60 @@ def recurrence_cue(unit: Prepared, sentences: Sequence[tuple[int, int]]) -> bool
 
 
 
-def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf: HashTfidf) -> sp.csr_matrix:
+def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf: HashTfidf,
+                       context_weight: float = 0.0) -> sp.csr_matrix:
     """Sentiment features of (unit, theme, section) items: TF-IDF of the evidence
-    sentences' words, the hedges matched in them, the theme, and whether the
-    section is a list of things to improve."""
+    sentences' words, the hedges matched in them, the theme, whether the section
+    is a list of things to improve, and (scaled by ``context_weight``) TF-IDF and
+    hedges of the whole unit, since a judgement is often stated in a sentence
+    next to the one naming the theme."""
     ranges = [evidence_sentences(u, theme) for u, theme, _ in items]
     tokens = [np.concatenate([u.lower[a:b] for a, b in r]) if r else u.lower[:0] for (u, _, _), r in zip(items, ranges)]
     extra = np.zeros((len(items), len(THEMES) + 1))
     for row, (_, theme, section) in enumerate(items):
         extra[row, THEMES.index(theme)] = 1
         extra[row, -1] = improvement_section(section)
-    hedges = count_matrix([u for u, _, _ in items], _HEDGES, ranges)
-    return sp.hstack([tfidf.transform(tokens), sp.csr_matrix(hedges), sp.csr_matrix(extra)], format="csr")
+    units = [u for u, _, _ in items]
+    hedges = count_matrix(units, _HEDGES, ranges)
+    blocks = [tfidf.transform(tokens), sp.csr_matrix(hedges), sp.csr_matrix(extra)]
+    if context_weight:
+        blocks += [tfidf.transform([u.lower for u in units]) * context_weight,
+                   sp.csr_matrix(count_matrix(units, _HEDGES) * context_weight)]
+    return sp.hstack(blocks, format="csr")
+
+
+def reweight(proba: np.ndarray, classes: Sequence[str], threshold: float) -> np.ndarray:
+    """Shift sentiment probabilities so that "weakness" wins exactly when
+    P(negative) + P(mixed) reaches ``threshold`` (tuned by cross-validation for
+    weakness-F1): the weakness labels are scaled by (1 - t) / t and rows renormalised."""
+    proba = np.array(proba, dtype=float, copy=True)
+    weak = [i for i, c in enumerate(classes) if c in WEAKNESS]
+    if weak and 0 < threshold < 1:
+        proba[:, weak] *= (1 - threshold) / threshold
+        proba /= proba.sum(axis=1, keepdims=True)
+    return proba
+
+
+def weakness_call(proba: np.ndarray, classes: Sequence[str], threshold: float) -> list[str]:
+    """Labels from sentiment probabilities, deciding *weakness or not* first, then
+    the likelier label on that side."""
+    q = reweight(proba, classes, threshold)
+    weak = [i for i, c in enumerate(classes) if c in WEAKNESS]
+    other = [i for i, c in enumerate(classes) if c not in WEAKNESS]
+    out = []
+    for row in q:
+        side = weak if weak and (not other or row[weak].sum() >= 0.5) else other
+        out.append(classes[side[int(np.argmax(row[side]))]])
+    return out
+
+
+def signed_score(row: np.ndarray, classes: Sequence[str], label: str) -> float:
+    """The score in [-1, 1] reported with a label: -P(negative) for a weakness
+    labelled negative, +P(positive) for a strength, P(positive) - P(negative) for
+    mixed or neutral (near 0). Its sign always agrees with the label."""
+    p = {c: float(v) for c, v in zip(classes, row)}
+    if label == "negative":
+        return -p.get("negative", 1.0)
+    if label == "positive":
+        return p.get("positive", 1.0)
+    return p.get("positive", 0.0) - p.get("negative", 0.0)

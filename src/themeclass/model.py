@@ -35,7 +35,17 @@ from .api import read
 from .atomic import atomic_write
 from .corpus import Labelled, checksum, theme_matrix
 from .errors import ThemeclassError
-from .evidence import WEAKNESS, ThemeResult, evidence_sentences, improvement_section, recurrence_cue, sentiment_features
+from .evidence import (
+    WEAKNESS,
+    ThemeResult,
+    evidence_sentences,
+    improvement_section,
+    recurrence_cue,
+    reweight,
+    sentiment_features,
+    signed_score,
+    weakness_call,
+)
 from .features import HashTfidf, Preparer, theme_features
 from .metadata import extract_metadata
 from .report import Report, Unit
@@ -125,7 +135,8 @@ class ThemeModel(Preparer):
         return 1.0 / (1.0 + np.exp(-(X @ self.theme["coef"].T + self.theme["intercept"])))
 
     def sentiment_proba(self, items) -> np.ndarray:
-        z = sentiment_features(items, self._sentiment_tfidf) @ self.sentiment["coef"].T + self.sentiment["intercept"]
+        context = float(self.sentiment.get("context_weight", 0.0))
+        z = sentiment_features(items, self._sentiment_tfidf, context) @ self.sentiment["coef"].T + self.sentiment["intercept"]
         if z.shape[1] == 1:  # a two-class model
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.column_stack([1 - p, p])
@@ -161,10 +172,11 @@ class ThemeModel(Preparer):
         if not items:
             return out
         sp = self.sentiment_proba(items)
-        col = {c: k for k, c in enumerate(self.sentiment_classes)}
-        for (unit, theme, section), p, c, i in zip(items, sp, conf, where):
-            label = self.sentiment_classes[int(np.argmax(p))]
-            score = float(p[col["positive"]] if "positive" in col else 0.0) - float(p[col["negative"]] if "negative" in col else 0.0)
+        threshold = float(self.sentiment.get("weakness_threshold", 0.5))
+        labels = weakness_call(sp, self.sentiment_classes, threshold)
+        adjusted = reweight(sp, self.sentiment_classes, threshold)
+        for (unit, theme, section), p, c, i, label in zip(items, adjusted, conf, where, labels):
+            score = signed_score(p, self.sentiment_classes, label)
             if improvement_section(section):  # codebook: every item there is a weakness
                 label, score = "negative", -1.0
             sents = evidence_sentences(unit, theme)

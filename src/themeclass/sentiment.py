@@ -22,19 +22,27 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import StratifiedKFold
 
-from .evidence import LABELS, evidence_sentences, sentiment_features
+from .evidence import LABELS, WEAKNESS, evidence_sentences, sentiment_features, weakness_call
 from .features import HashTfidf, Prepared, Preparer
+
+_GRID = np.round(np.arange(0.2, 0.81, 0.05), 2)
+
 
 class ThemeSentiment(Preparer, BaseEstimator):
     """Sentiment of a (unit, theme) pair; ``X`` items are ``(text_or_doc, theme, section)``."""
 
-    def __init__(self, C: float = 2.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+    def __init__(self, C: float = 8.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
+                 context_weight: float = 2.0, cv: int = 5, random_state: int = 0,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
         self.C = C
         self.ngram_range = ngram_range
         self.min_df = min_df
+        self.context_weight = context_weight
+        self.cv = cv
+        self.random_state = random_state
         self.patterns = patterns
         self.spacy_model = spacy_model
 
@@ -48,7 +56,7 @@ class ThemeSentiment(Preparer, BaseEstimator):
             ranges = [evidence_sentences(u, theme) for u, theme, _ in items]
             tokens = [np.concatenate([u.lower[a:b] for a, b in r]) if r else u.lower[:0] for (u, _, _), r in zip(items, ranges)]
             self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(items) // 4))).fit(tokens)
-        return sentiment_features(items, self.vectorizer_)
+        return sentiment_features(items, self.vectorizer_, self.context_weight)
 
     def fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
         items = self._items(X)
@@ -56,8 +64,19 @@ class ThemeSentiment(Preparer, BaseEstimator):
         unknown = set(y) - set(LABELS)
         if unknown:
             raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
-        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000)
-        self.model_.fit(self._features(items, fit=True), y)
+        features = self._features(items, fit=True)
+        self.weakness_threshold_ = 0.5
+        if self.cv and self.cv > 1 and len(items) >= 4 * self.cv:
+            # Tune the weakness threshold on out-of-fold probabilities (training data only).
+            oof = np.zeros((len(items), len(np.unique(y))))
+            classes = np.unique(y)
+            for train, test in StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, y):
+                fold = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(features[train], y[train])
+                oof[np.ix_(test, np.searchsorted(classes, fold.classes_))] = fold.predict_proba(features[test])
+            gold = np.isin(y, WEAKNESS)
+            best = max(_GRID, key=lambda t: f1_score(gold, np.isin(weakness_call(oof, list(classes), t), WEAKNESS), zero_division=0))
+            self.weakness_threshold_ = float(best)
+        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(features, y)
         self.classes_ = self.model_.classes_
         return self
 
@@ -69,7 +88,7 @@ class ThemeSentiment(Preparer, BaseEstimator):
 
     def predict(self, X: Iterable) -> np.ndarray:
         proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)] if len(proba) else np.array([], dtype=object)
+        return np.array(weakness_call(proba, list(self.classes_), self.weakness_threshold_), dtype=object)
 
     def score(self, X: Iterable, y: Sequence[str]) -> float:
         return float(accuracy_score(y, self.predict(X)))
@@ -78,4 +97,5 @@ class ThemeSentiment(Preparer, BaseEstimator):
         """The fitted model as plain arrays: what ``themeclass.model`` saves and predicts with."""
         return {"vocabulary": self.vectorizer_.vocabulary_, "idf": self.vectorizer_.idf_,
                 "coef": self.model_.coef_, "intercept": self.model_.intercept_,
-                "classes": np.array([str(c) for c in self.classes_]), "ngram_range": np.array(self.ngram_range)}
+                "classes": np.array([str(c) for c in self.classes_]), "ngram_range": np.array(self.ngram_range),
+                "context_weight": np.array(self.context_weight), "weakness_threshold": np.array(self.weakness_threshold_)}
