@@ -52,7 +52,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
     def _features(self, units: Sequence[Prepared], fit: bool = False):
         if fit:
             self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(units) // 4)))
-            self.vectorizer_.fit([u.lower for u in units])
+            self.vectorizer_.fit(None, [u.ngrams(self.ngram_range) for u in units])
         return theme_features(units, self.vectorizer_, self.rule_weight)
 
     def _fit_models(self, X, Y: np.ndarray) -> list:

@@ -57,11 +57,14 @@ class ThemeResult:
 
 def evidence_sentences(unit: Prepared, theme: str) -> list[tuple[int, int]]:
     """Token ranges of the sentences that hold a cue phrase of ``theme`` (else of every sentence)."""
-    label = f"theme:{theme}"
-    sents = unit.sentences()
-    starts = [start for lab, start, _ in unit.matches if lab == label]
-    chosen = [(a, b) for a, b in sents if any(a <= s < b for s in starts)]
-    return chosen or sents
+    cache = unit.__dict__.setdefault("_evidence", {})
+    if theme not in cache:
+        label = f"theme:{theme}"
+        sents = unit.sentences()
+        starts = [start for lab, start, _ in unit.matches if lab == label]
+        chosen = [(a, b) for a, b in sents if any(a <= s < b for s in starts)]
+        cache[theme] = chosen or sents
+    return cache[theme]
 
 
 def recurrence_cue(unit: Prepared, sentences: Sequence[tuple[int, int]]) -> bool:
@@ -78,16 +81,16 @@ def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf:
     hedges of the whole unit, since a judgement is often stated in a sentence
     next to the one naming the theme."""
     ranges = [evidence_sentences(u, theme) for u, theme, _ in items]
-    tokens = [np.concatenate([u.lower[a:b] for a, b in r]) if r else u.lower[:0] for (u, _, _), r in zip(items, ranges)]
+    grams = [u.ngrams(tfidf.ngram_range, r) for (u, _, _), r in zip(items, ranges)]
     extra = np.zeros((len(items), len(THEMES) + 1))
     for row, (_, theme, section) in enumerate(items):
         extra[row, THEMES.index(theme)] = 1
         extra[row, -1] = improvement_section(section)
     units = [u for u, _, _ in items]
     hedges = count_matrix(units, _HEDGES, ranges)
-    blocks = [tfidf.transform(tokens), sp.csr_matrix(hedges), sp.csr_matrix(extra)]
+    blocks = [tfidf.transform(None, grams), sp.csr_matrix(hedges), sp.csr_matrix(extra)]
     if context_weight:
-        blocks += [tfidf.transform([u.lower for u in units]) * context_weight,
+        blocks += [tfidf.transform(None, [u.ngrams(tfidf.ngram_range) for u in units]) * context_weight,
                    sp.csr_matrix(count_matrix(units, _HEDGES) * context_weight)]
     return sp.hstack(blocks, format="csr")
 

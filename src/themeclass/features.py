@@ -36,17 +36,32 @@ class Prepared:
     idx: np.ndarray  # character offset of each token in text
     text: str  # the unit's text (``doc.text`` rebuilds it token by token: slow)
 
-    @property
-    def sent_starts(self) -> np.ndarray:
-        """Token index of each sentence start (computed when first needed)."""
-        starts = self.__dict__.get("_sent_starts")
-        if starts is None:
-            starts = self.__dict__["_sent_starts"] = sentence_starts(self.doc, self.lower, self.is_lower)
-        return starts
-
     def sentences(self) -> list[tuple[int, int]]:
-        ends = list(self.sent_starts[1:]) + [len(self.lower)]
-        return [(int(s), int(e)) for s, e in zip(self.sent_starts, ends)]
+        """Token ranges of the sentences (computed when first needed, then kept)."""
+        cached = self.__dict__.get("_sentences")
+        if cached is None:
+            starts = sentence_starts(self.doc, self.lower, self.is_lower).tolist()
+            cached = self.__dict__["_sentences"] = list(zip(starts, starts[1:] + [len(self.lower)]))
+        return cached
+
+    def ngrams(self, ngram_range: tuple[int, int], ranges: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
+        """N-gram hashes of the whole unit, or of some token ranges of it (no n-gram spans two ranges)."""
+        key = ("_ngrams", tuple(ngram_range))
+        whole = self.__dict__.get(key)
+        if whole is None:
+            whole = self.__dict__[key] = (ngrams(self.lower, ngram_range), ngram_range[0] <= 1 <= ngram_range[1])
+        grams, has_unigrams = whole
+        if ranges is None or (len(ranges) == 1 and ranges[0] == (0, len(self.lower))):
+            return grams
+        n = len(self.lower)
+        parts = []
+        for a, b in ranges:
+            if has_unigrams:
+                parts.append(grams[a:b])
+            if ngram_range[1] >= 2 and b - a > 1:
+                offset = n if has_unigrams else 0
+                parts.append(grams[offset + a : offset + b - 1])
+        return np.concatenate(parts) if parts else grams[:0]
 
     def text_of(self, start: int, end: int) -> str:
         text = self.text
@@ -93,21 +108,26 @@ class HashTfidf:
         self.ngram_range = ngram_range
         self.min_df = min_df
 
-    def fit(self, token_arrays: Sequence[np.ndarray]) -> "HashTfidf":
-        grams = [np.unique(ngrams(t, self.ngram_range)) for t in token_arrays]
+    def fit(self, token_arrays: Sequence[np.ndarray], grams: Sequence[np.ndarray] | None = None) -> "HashTfidf":
+        """Learn the vocabulary and idf; pass ``grams`` (n-gram hashes per row) if already computed."""
+        if grams is None:
+            grams = [ngrams(t, self.ngram_range) for t in token_arrays]
+        grams = [np.unique(g) for g in grams]
         allg = np.concatenate(grams) if grams else np.zeros(0, dtype=np.uint64)
         vocab, df = np.unique(allg, return_counts=True)
         keep = df >= self.min_df
         self.vocabulary_ = vocab[keep]
-        n = len(token_arrays)
+        n = len(grams)
         self.idf_ = np.log((1 + n) / (1 + df[keep])) + 1.0
         return self
 
-    def transform(self, token_arrays: Sequence[np.ndarray]) -> sp.csr_matrix:
-        n_rows, n_cols = len(token_arrays), len(self.vocabulary_)
+    def transform(self, token_arrays: Sequence[np.ndarray] | None, grams: Sequence[np.ndarray] | None = None) -> sp.csr_matrix:
+        """TF-IDF rows; pass ``grams`` (n-gram hashes per row) if already computed."""
+        if grams is None:
+            grams = [ngrams(t, self.ngram_range) for t in token_arrays]
+        n_rows, n_cols = len(grams), len(self.vocabulary_)
         if n_rows == 0 or n_cols == 0:
             return sp.csr_matrix((n_rows, n_cols))
-        grams = [ngrams(t, self.ngram_range) for t in token_arrays]
         rows = np.repeat(np.arange(n_rows), [len(g) for g in grams])
         allg = np.concatenate(grams)
         col = np.searchsorted(self.vocabulary_, allg)
@@ -147,7 +167,7 @@ RULE_LABELS = (
 
 def theme_features(units: Sequence[Prepared], tfidf: HashTfidf, rule_weight: float) -> sp.csr_matrix:
     """Theme-classifier features: TF-IDF of the unit's words, then its rule-match counts."""
-    words = tfidf.transform([u.lower for u in units])
+    words = tfidf.transform(None, [u.ngrams(tfidf.ngram_range) for u in units])
     rules = sp.csr_matrix(count_matrix(units, RULE_LABELS) * rule_weight)
     return sp.hstack([words, rules], format="csr")
 

@@ -53,9 +53,8 @@ class ThemeSentiment(Preparer, BaseEstimator):
 
     def _features(self, items, fit: bool = False):
         if fit:
-            ranges = [evidence_sentences(u, theme) for u, theme, _ in items]
-            tokens = [np.concatenate([u.lower[a:b] for a, b in r]) if r else u.lower[:0] for (u, _, _), r in zip(items, ranges)]
-            self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(items) // 4))).fit(tokens)
+            grams = [u.ngrams(self.ngram_range, evidence_sentences(u, theme)) for u, theme, _ in items]
+            self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(items) // 4))).fit(None, grams)
         return sentiment_features(items, self.vectorizer_, self.context_weight)
 
     def fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
