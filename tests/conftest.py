@@ -49,3 +49,10 @@ def tiny_model(tmp_path_factory):
     model = ThemeModel.train(load_labelled([labelled]), seed=0)
     path = model.save(folder / "tiny", training_data=[str(labelled)])
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_loaded(tiny_model):
+    from themeclass.model import load
+
+    return load(tiny_model)

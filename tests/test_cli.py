@@ -147,3 +147,18 @@ def test_a_missing_model_is_one_line(tmp_path, capsys):
     units.write_text('{"id": "a", "text": "Fine."}\n')
     code, _, err = run(capsys, "classify", "-i", units, "--model", tmp_path / "nope.npz")
     assert code == 1 and err == f"themeclass: {tmp_path / 'nope.npz'}: no such model file\n"
+
+
+def test_train_refuses_to_overwrite_the_shipped_default_or_an_existing_model(tmp_path, capsys, tiny_labelled):
+    code, _, err = run(capsys, "train", tiny_labelled, "-o", "models/default")
+    assert code == 1 and "shipped default model" in err and "--replace-default" in err
+    (tmp_path / "m.npz").write_bytes(b"x")
+    code, _, err = run(capsys, "train", tiny_labelled, "-o", tmp_path / "m")
+    assert code == 1 and "a model with this name exists" in err
+
+
+def test_compare_prints_both_models_and_the_difference(tmp_path, capsys, tiny_labelled, tiny_model):
+    run(capsys, "train", tiny_labelled, "-o", tmp_path / "new", "--seed", "1")
+    code, out, _ = run(capsys, "compare", tiny_model, tmp_path / "new.npz", "--on", tiny_labelled)
+    assert code == 0
+    assert "old" in out and "new" in out and "weakness-F1" in out and "supervision F1" in out

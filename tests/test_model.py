@@ -101,3 +101,37 @@ def test_a_model_without_its_sidecar_is_refused(tiny_model, tmp_path):
     path.with_suffix(".json").unlink()
     with pytest.raises(ThemeclassError, match="sidecar .* is missing"):
         load(path)
+
+
+def test_same_data_and_seed_give_byte_identical_predictions(tiny_labelled, tmp_path):
+    records = load_labelled([tiny_labelled])
+    texts = [r.text for r in records] + ["Supervision is not regular, but care leavers are well supported."]
+    outputs = []
+    for name in ("a", "b"):
+        model = load(ThemeModel.train(records, seed=7).save(tmp_path / name))
+        outputs.append(json.dumps([{t: r.to_dict() for t, r in found.items()} for found in model.predict(texts)]))
+    assert outputs[0] == outputs[1]
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+def test_predict_never_raises_on_any_string(tiny_model_loaded, text):
+    found = tiny_model_loaded.predict([text])[0]
+    for result in found.values():
+        assert -1 <= result.score <= 1 and result.sentiment in ("negative", "positive", "mixed", "neutral")
+
+
+def test_the_default_model_loads_quickly_and_says_what_it_is():
+    import time
+
+    started = time.perf_counter()
+    model = load()
+    assert time.perf_counter() - started < 1.0
+    sidecar = model.info["sidecar"]
+    assert sidecar["scores"]["reports"]  # evaluated on named held-out reports
+    assert sidecar["training"]["training_units"] >= 1000

@@ -15,7 +15,8 @@ from typing import IO, Iterator
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
+def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8",
+                 newline: str | None = None) -> Iterator[IO]:
     """Open a temporary file for writing; on success it replaces ``path`` in one step.
 
     >>> import tempfile, pathlib
@@ -29,7 +30,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as fh:
+        text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        with os.fdopen(fd, mode, **text_args) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())

@@ -154,8 +154,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from .corpus import load_labelled
     from .evaluate import KeywordBaseline, score
-    from .model import ThemeModel
+    from .model import DEFAULT_MODEL, MODEL_SUFFIX, MODELS_DIR, ThemeModel
 
+    target = Path(args.output)
+    target = target.with_name(target.name.removesuffix(MODEL_SUFFIX) + MODEL_SUFFIX)
+    default = (MODELS_DIR / f"{DEFAULT_MODEL}{MODEL_SUFFIX}").resolve()
+    if target.resolve() == default and not args.replace_default:
+        raise ThemeclassError("this is the shipped default model; write a new version beside it, or pass --replace-default", target)
+    if target.exists() and target.resolve() != default and not args.overwrite:
+        raise ThemeclassError("a model with this name exists; choose a new name (or pass --overwrite)", target)
     records = load_labelled(args.files)
     train = [r for r in records if r.split != "eval"]
     held_out = [r for r in records if r.split == "eval"]
@@ -225,6 +232,50 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return _report_skipped([Skipped(s["path"], s["problem"]) for s in result.skipped], national["reports"] + len(result.skipped))
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .corpus import load_labelled
+    from .evaluate import score
+    from .model import load
+
+    records = [r for r in load_labelled(args.on) if (r.split or "eval") == "eval"]
+    if not records:
+        raise ThemeclassError("no labelled units in the evaluation split", ", ".join(args.on))
+    texts, sections = [r.text for r in records], [r.section for r in records]
+    old, new = (score(records, load(m).predict(texts, sections)) for m in (args.old, args.new))
+    print(f"{len(records)} labelled units of the evaluation split ({len({r.report for r in records})} reports)")
+    print(f"  {'':<16}{'old':>8}{'new':>8}{'change':>8}")
+    for theme in old["themes"]:
+        a, b = old["themes"][theme]["f1"], new["themes"][theme]["f1"]
+        print(f"  {theme + ' F1':<16}{a:>8.3f}{b:>8.3f}{b - a:>+8.3f}")
+    for name, a, b in (("macro-F1", old["macro_f1"], new["macro_f1"]),
+                       ("weakness-F1", old["weakness"]["f1"], new["weakness"]["f1"]),
+                       ("sentiment acc.", old["sentiment_accuracy"], new["sentiment_accuracy"])):
+        print(f"  {name:<16}{a:>8.3f}{b:>8.3f}{b - a:>+8.3f}")
+    return 0
+
+
+def cmd_label_export(args: argparse.Namespace) -> int:
+    from .label import export_uncertain, labelled_ids
+
+    exclude = set(labelled_ids(args.corpus)) if args.corpus and Path(args.corpus).is_dir() else set()
+    n = export_uncertain(args.paths, args.uncertain, args.output, args.model, exclude, args.jobs)
+    print(f"wrote {n} units to {args.output}: fill in the theme columns (negative, positive, mixed, neutral), then `themeclass label import`")
+    return 0
+
+
+def cmd_label_import(args: argparse.Namespace) -> int:
+    from .label import import_labels
+
+    result = import_labels(args.csv, args.output, args.corpus, skip_bad=args.skip_bad, replace=args.replace)
+    print(f"imported {result.written} labelled units into {args.output}")
+    if result.problems:
+        print(f"themeclass: {args.csv}: skipped {len(result.problems)} problem row(s):", file=sys.stderr)
+        for problem in result.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="themeclass",
@@ -280,7 +331,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="MODEL_PATH")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--spacy-model", default=None, help="an installed spaCy pipeline to tokenise with (default: blank English)")
+    p.add_argument("--replace-default", action="store_true", help="allow writing over the shipped default model")
+    p.add_argument("--overwrite", action="store_true", help="allow writing over an existing model of this name")
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("compare", help="compare two models on the same labelled evaluation split")
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("--on", nargs="+", required=True, metavar="LABELLED.jsonl")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("label", help="export uncertain units to label in a spreadsheet, and import them back")
+    label = p.add_subparsers(dest="label_command", required=True, metavar="ACTION")
+    q = label.add_parser("export", help="the N units the model is least sure of, as a CSV")
+    q.add_argument("paths", nargs="+", metavar="PATH")
+    q.add_argument("--uncertain", type=int, required=True, metavar="N")
+    q.add_argument("-o", "--output", required=True, metavar="batch.csv")
+    q.add_argument("--model", metavar="PATH")
+    q.add_argument("--corpus", default="corpus/labelled", help="skip units already labelled here")
+    q.add_argument("--jobs", type=int, default=None)
+    q.set_defaults(func=cmd_label_export)
+    q = label.add_parser("import", help="validate a labelled CSV and add it to a labelled JSONL file")
+    q.add_argument("csv", metavar="batch.csv")
+    q.add_argument("-o", "--output", required=True, metavar="corpus/labelled/NAME.jsonl")
+    q.add_argument("--corpus", default="corpus/labelled", help="refuse ids labelled differently here (unless --replace)")
+    q.add_argument("--skip-bad", action="store_true", help="write the good rows and report the rest")
+    q.add_argument("--replace", action="store_true", help="allow changing labels that already exist")
+    q.set_defaults(func=cmd_label_import)
     return parser
 
 
