@@ -24,6 +24,7 @@ import io
 import json
 import os
 import platform
+import sys
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Sequence
@@ -53,7 +54,15 @@ from .rules import THEMES, load_patterns
 from .segment import segment
 
 FORMAT_VERSION = 1
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+def _models_dir() -> Path:
+    """``models/`` of a source checkout, else the copy a wheel installs under ``share/``."""
+    checkout = Path(__file__).resolve().parents[2] / "models"
+    if (checkout / "default.npz").exists():
+        return checkout
+    return Path(sys.prefix) / "share" / "themeclass" / "models"
+
+
+MODELS_DIR = _models_dir()
 DEFAULT_MODEL = "default"
 MODEL_SUFFIX = ".npz"
 
