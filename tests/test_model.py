@@ -135,3 +135,10 @@ def test_the_default_model_loads_quickly_and_says_what_it_is():
     sidecar = model.info["sidecar"]
     assert sidecar["scores"]["reports"]  # evaluated on named held-out reports
     assert sidecar["training"]["training_units"] >= 1000
+
+
+def test_a_format_1_model_file_keeps_loading():
+    """tests/data/models/format1_tiny.* was written by format 1; keep it loading when the format moves on."""
+    model = load("tests/data/models/format1_tiny.npz")
+    assert model.info["sidecar"]["format_version"] == 1
+    assert "supervision" in model.predict(["Supervision is regular and reflective."])[0]

@@ -117,6 +117,10 @@ def test_trace_command_writes_json_and_csv_and_lists_skipped_files(tmp_path, cap
     assert data["national"]["skipped_files"][0]["path"].endswith("broken.txt")
     assert (tmp_path / "out" / "trace.csv").exists() and (tmp_path / "out" / "recurring.csv").exists()
     assert "traced 3 reports of 2 authorities" in out
+    for authority in data["authorities"]:
+        for weakness in authority["recurring"]:  # a quoted sentence from every report a weakness spans
+            assert {q["report"] for q in weakness["evidence"]} == set(weakness["reports"])
+            assert all(q["text"].strip() for q in weakness["evidence"])
 
 
 def test_analyse_runs_the_same_on_a_local_dask_cluster(tiny_model):

@@ -22,6 +22,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -37,7 +39,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
     """Multi-label theme classifier (sklearn estimator); see the module docstring."""
 
     def __init__(self, C: float = 16.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 rule_weight: float = 1.0, cv: int = 5, random_state: int = 0,
+                 rule_weight: float = 1.0, cv: int = 5, random_state: int = 0, n_jobs: int | None = None,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
         self.C = C
         self.ngram_range = ngram_range
@@ -45,6 +47,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
         self.rule_weight = rule_weight
         self.cv = cv
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.patterns = patterns
         self.spacy_model = spacy_model
 
@@ -73,6 +76,11 @@ class ThemeClassifier(Preparer, BaseEstimator):
 
     # -- estimator API --------------------------------------------------------------
     def fit(self, X: Iterable, Y) -> "ThemeClassifier":
+        """Learn from texts (or Docs) and an n_units x 5 0/1 matrix ``Y``; returns self."""
+        with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
+            return self._fit(X, Y)
+
+    def _fit(self, X: Iterable, Y) -> "ThemeClassifier":
         docs = self.prepare(X)
         Y = np.asarray(Y, dtype=int)
         if Y.ndim != 2 or Y.shape[1] != len(THEMES) or Y.shape[0] != len(docs):
@@ -83,8 +91,11 @@ class ThemeClassifier(Preparer, BaseEstimator):
         if self.cv and self.cv > 1 and len(docs) >= 2 * self.cv:
             oof = np.zeros(Y.shape, dtype=float)
             folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
-            for train, test in folds.split(features):
-                oof[test] = self._proba(self._fit_models(features[train], Y[train]), features[test])
+            splits = list(folds.split(features))
+            fitted = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(self._fit_models)(features[tr], Y[tr]) for tr, _ in splits)
+            for (_, test), models in zip(splits, fitted):
+                oof[test] = self._proba(models, features[test])
+            oof = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
             for j in range(len(THEMES)):
                 if Y[:, j].any():
                     scores = [f1_score(Y[:, j], oof[:, j] >= t, zero_division=0) for t in _THRESHOLDS]

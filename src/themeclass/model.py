@@ -122,18 +122,18 @@ class ThemeModel(Preparer):
     # -- training -------------------------------------------------------------------
     @classmethod
     def train(cls, records: Sequence[Labelled], seed: int = 0, patterns: list[dict] | None = None,
-              spacy_model: str | None = None) -> "ThemeModel":
+              spacy_model: str | None = None, n_jobs: int | None = -1) -> "ThemeModel":
         """Fit the theme classifier and the sentiment model on labelled units (all of them: split first)."""
         from .classify import ThemeClassifier
         from .sentiment import ThemeSentiment
 
         patterns = load_patterns() if patterns is None else patterns
-        classifier = ThemeClassifier(random_state=seed, patterns=patterns, spacy_model=spacy_model)
+        classifier = ThemeClassifier(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model)
         units = classifier.prepare([r.text for r in records])  # tokenised once, for both estimators
         classifier.fit(units, theme_matrix(records))
         items = [(u, theme, r.section) for u, r in zip(units, records) for theme in r.themes]
         labels = [label for r in records for label in r.themes.values()]
-        sentiment = ThemeSentiment(patterns=patterns, spacy_model=spacy_model).fit(items, labels)
+        sentiment = ThemeSentiment(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model).fit(items, labels)
         info = {"training_units": len(records), "training_reports": len({r.report for r in records}),
                 "training_checksum": checksum(records), "seed": seed}
         return cls(classifier.linear_params(), sentiment.linear_params(), patterns, spacy_model, info)

@@ -20,6 +20,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
@@ -35,7 +37,7 @@ class ThemeSentiment(Preparer, BaseEstimator):
     """Sentiment of a (unit, theme) pair; ``X`` items are ``(text_or_doc, theme, section)``."""
 
     def __init__(self, C: float = 8.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 context_weight: float = 2.0, cv: int = 5, random_state: int = 0,
+                 context_weight: float = 2.0, cv: int = 5, random_state: int = 0, n_jobs: int | None = None,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
         self.C = C
         self.ngram_range = ngram_range
@@ -43,6 +45,7 @@ class ThemeSentiment(Preparer, BaseEstimator):
         self.context_weight = context_weight
         self.cv = cv
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.patterns = patterns
         self.spacy_model = spacy_model
 
@@ -58,6 +61,11 @@ class ThemeSentiment(Preparer, BaseEstimator):
         return sentiment_features(items, self.vectorizer_, self.context_weight)
 
     def fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
+        """Learn from (text_or_doc, theme, section) items and their sentiment labels; returns self."""
+        with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
+            return self._fit(X, y)
+
+    def _fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
         items = self._items(X)
         y = np.asarray(y)
         unknown = set(y) - set(LABELS)
@@ -69,9 +77,12 @@ class ThemeSentiment(Preparer, BaseEstimator):
             # Tune the weakness threshold on out-of-fold probabilities (training data only).
             oof = np.zeros((len(items), len(np.unique(y))))
             classes = np.unique(y)
-            for train, test in StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, y):
-                fold = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(features[train], y[train])
+            splits = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, y))
+            folds = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(
+                delayed(LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit)(features[tr], y[tr]) for tr, _ in splits)
+            for (_, test), fold in zip(splits, folds):
                 oof[np.ix_(test, np.searchsorted(classes, fold.classes_))] = fold.predict_proba(features[test])
+            oof = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
             gold = np.isin(y, WEAKNESS)
             best = max(_GRID, key=lambda t: f1_score(gold, np.isin(weakness_call(oof, list(classes), t), WEAKNESS), zero_division=0))
             self.weakness_threshold_ = float(best)
