@@ -27,6 +27,7 @@ no content is ever silently lost: ``segment`` returns the blocks of kind
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ._metrics import text_width
@@ -151,6 +152,9 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+REPEATED_CELL = 3
+
+
 def _furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", text.lower()).strip()
 
@@ -169,6 +173,17 @@ def mark_furniture(lines: list[Line]) -> None:
                 edge_pages.setdefault(_furniture_key(line.text), set()).add(page)
     needed = 2 if n_pages <= 3 else max(2, min(3, round(0.2 * n_pages)))
     repeated = {key for key, pages in edge_pages.items() if len(pages) >= needed}
+    # Short cells repeated down a table column ("Halton Borough Council and" in every
+    # row of an area SEND table) are layout, not prose.
+    short = Counter(
+        l.text for l in lines
+        if not l.blank and len(l.text.split()) <= 6 and not _TERMINAL.search(l.text)
+        and not _GRADE.match(l.text) and not _BULLET_LINE.match(l.text)
+    )
+    cells = {text for text, n in short.items() if n >= REPEATED_CELL}
+    for line in lines:
+        if line.text in cells:
+            line.role = "furniture"
     for page, page_lines in by_page.items():
         edges = {id(l) for l in page_lines[:4] + page_lines[-5:]}
         for line in page_lines:
