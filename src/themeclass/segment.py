@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ._metrics import text_width
 from .report import Unit
@@ -106,6 +107,11 @@ class Line:
     @property
     def blank(self) -> bool:
         return not self.text
+
+    @cached_property
+    def width(self) -> int:
+        """Estimated printed width (see ``_metrics``), computed once."""
+        return text_width(self.text)
 
 
 @dataclass
@@ -207,12 +213,12 @@ def _width(lines: list[Line]) -> float:
     """
     content = [l for l in lines if l.role == "content"]
     wrapped = [
-        text_width(a.text) + text_width(" " + _first_word(b.text))
+        a.width + text_width(" " + _first_word(b.text))
         for a, b in zip(content, content[1:])
         if b.text[:1].islower() and not _TERMINAL.search(a.text) and len(a.text) >= 25
     ]
     if len(wrapped) < 5:
-        widths = sorted(text_width(l.text) for l in content if len(l.text) >= 25)
+        widths = sorted(l.width for l in content if len(l.text) >= 25)
         return float(widths[int(0.9 * (len(widths) - 1))]) if widths else 40_000.0
     wrapped.sort()
     return wrapped[int(WIDTH_QUANTILE * (len(wrapped) - 1))] * (1 - WIDTH_TOLERANCE)
@@ -309,7 +315,7 @@ def _local_widths(lines: list[Line], width: float) -> dict[int, float]:
     nearby line stands in.
     """
     content = [l for l in lines if l.role == "content"]
-    widths = [text_width(l.text) for l in content]
+    widths = [l.width for l in content]
     reach = [
         widths[i] + text_width(" " + _first_word(content[i + 1].text))
         if i + 1 < len(content) and content[i + 1].text[:1].islower() and not _TERMINAL.search(content[i].text)
@@ -348,7 +354,7 @@ def _ends_paragraph(prev: Line, line: Line, width: float) -> bool:
         return False
     if _RUNS_ON.search(prev.text):  # a sentence cannot end on a comma or "the"
         return False
-    return text_width(prev.text) + text_width(" " + _first_word(line.text)) < width
+    return prev.width + text_width(" " + _first_word(line.text)) < width
 
 
 _GRADE_END = r"(requires? improvement( to be good)?|good|outstanding|inadequate|not judged)\.?$"
@@ -442,7 +448,7 @@ _HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
-def clean_text(lines: list[Line], vocabulary: frozenset[str] = frozenset()) -> str:
+def clean_text(lines: list[Line], vocabulary=frozenset()) -> str:
     """Join wrapped lines into one string, mending words split at a line end.
 
     "well-" + "established" keeps its hyphen; "assess-" + "ment" loses it when
@@ -470,11 +476,24 @@ def clean_text(lines: list[Line], vocabulary: frozenset[str] = frozenset()) -> s
     return re.sub(r"\s+", " ", out).strip()
 
 
-def _vocabulary(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(text))
+class _Vocabulary:
+    """The document's words, collected only if a line-end hyphen needs them."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = frozenset(w.lower() for w in _WORD.findall(self.text))
+        return word in self._words
 
 
-def _unit_text(block: Block, vocabulary: frozenset[str]) -> str:
+def _vocabulary(text: str) -> _Vocabulary:
+    return _Vocabulary(text)
+
+
+def _unit_text(block: Block, vocabulary) -> str:
     text = clean_text(block.lines, vocabulary)
     if block.kind == "bullet":
         text = _STRAY_B.sub("", text, count=1)
