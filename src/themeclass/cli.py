@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
@@ -48,12 +49,27 @@ def _report_skipped(skipped: list[Skipped], total: int) -> int:
     return 1
 
 
+def _segment_one(path: str):
+    try:
+        report = read(path)
+    except ThemeclassError as err:
+        return None, Skipped(path, err.problem)
+    return [json.dumps(u.to_dict(), ensure_ascii=False) for u in report.units], None
+
+
 def cmd_segment(args: argparse.Namespace) -> int:
-    skipped: list[Skipped] = []
-    paths = report_paths(args.files)
+    from joblib import Parallel, delayed
+
+    paths = [str(p) for p in report_paths(args.files)]
+    jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) > 20 else 1)
+    results = Parallel(n_jobs=jobs)(delayed(_segment_one)(p) for p in paths) if jobs != 1 else map(_segment_one, paths)
     lines: list[str] = []
-    for report in _read_each([str(p) for p in paths], skipped):
-        lines.extend(json.dumps(u.to_dict(), ensure_ascii=False) for u in report.units)
+    skipped: list[Skipped] = []
+    for unit_lines, problem in results:
+        if problem is not None:
+            skipped.append(problem)
+        else:
+            lines.extend(unit_lines)
     if len(skipped) == len(paths):
         if len(paths) == 1:
             raise ThemeclassError(skipped[0].problem, skipped[0].path)
@@ -288,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", help="cut reports into units; one JSON object per unit")
     p.add_argument("files", nargs="+", metavar="FILE", help="report files or folders (txt, PDF, HTML)")
     p.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers for many files (default: all cores)")
     p.set_defaults(func=cmd_segment)
 
     p = sub.add_parser("info", help="print each report's metadata as JSON")
