@@ -23,7 +23,7 @@ from .report import DOC_TYPES, Metadata, Report, Unit
 from .evidence import ThemeResult
 from .model import ThemeModel, load
 from .trace import Trace, trace
-from . import component  # registers the "themeclass" spaCy component
+from . import component as component  # noqa: F401  (registers the "themeclass" spaCy component)
 from . import segment  # the module: themeclass.segment.segment(text) cuts text into units
 
 __all__ = [
