@@ -190,7 +190,8 @@ class ThemeModel(Preparer):
                 label, score = "negative", -1.0
             sents = evidence_sentences(unit, theme)
             out[i][theme] = ThemeResult(theme, label, max(-1.0, min(1.0, score)), c,
-                                        label in WEAKNESS and recurrence_cue(unit, sents),
+                                        # the unit, not only the theme's sentences, says whether it recurs
+                                        label in WEAKNESS and recurrence_cue(unit, unit.sentences()),
                                         [unit.text_of(a, b) for a, b in sents])
         return out
 
