@@ -113,5 +113,15 @@ def test_import_never_writes_a_partial_file(tmp_path_factory, rows):
         assert not out.exists()
         assert not list(folder.glob(".out.jsonl.*"))
     else:
-        written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        written = [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n") if line]
         assert len(written) == result.written
+
+
+def test_texts_with_unicode_line_separators_survive_the_round_trip(tmp_path):
+    from themeclass.corpus import load_labelled
+
+    text = "Supervision is\u2028 rarely reflective\x85 and plans drift."
+    out = tmp_path / "new.jsonl"
+    import_labels(write_csv(tmp_path / "b.csv", [row("r#001", text, supervision="negative")]), out)
+    [record] = load_labelled([out])
+    assert record.text == text and record.themes == {"supervision": "negative"}

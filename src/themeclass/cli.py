@@ -101,7 +101,7 @@ def _read_units(path: str) -> list[dict]:
     """Input of ``classify``: one {"id", "text", "section"?} object a line; refuse bad lines by number."""
     name = "<stdin>" if path == "-" else path
     try:
-        lines = sys.stdin.read().splitlines() if path == "-" else Path(path).read_text(encoding="utf-8").splitlines()
+        lines = sys.stdin.read().split("\n") if path == "-" else Path(path).read_text(encoding="utf-8").split("\n")
     except FileNotFoundError:
         raise ThemeclassError("no such file", name) from None
     except (OSError, UnicodeDecodeError) as err:

@@ -84,7 +84,7 @@ def load_labelled(paths: Iterable[str | Path]) -> list[Labelled]:
         if path.is_dir():
             raise ThemeclassError("is a directory (give the .jsonl files)", path)
         try:
-            lines = path.read_text(encoding="utf-8").splitlines()
+            lines = path.read_text(encoding="utf-8").split("\n")  # only a newline ends a JSON line; U+0085 or U+2028 may sit inside a text
         except FileNotFoundError:
             raise ThemeclassError("no such file", path) from None
         except (OSError, UnicodeDecodeError) as err:

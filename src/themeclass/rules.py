@@ -50,7 +50,7 @@ def load_patterns(path: str | Path | None = None) -> list[dict]:
     path = Path(path) if path is not None else default_patterns_path()
     patterns = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8").split("\n")
     except OSError as err:
         raise ThemeclassError(f"cannot read patterns ({err.strerror or err})", path) from None
     for n, line in enumerate(lines, start=1):
