@@ -1,0 +1,149 @@
+"""Choose a second round of units to label by hand, from reports not yet used.
+
+Selection only, like ``sample_units.py``: nothing here labels anything. Round one
+left the rarer themes thin (106 sufficiency units in all, 20 of them in the
+evaluation split), so this round
+
+* adds **training reports**: up to ``PER_REPORT`` units each, a third drawn from
+  units whose words point at sufficiency, a third from units pointing at the
+  other less common themes, a third uniformly. Cue words choose which units are
+  read, never how they are labelled;
+* adds **evaluation reports**, whole, chosen at random before any result on them
+  was seen, so that the evaluation split has more than a handful of units of each
+  theme;
+* draws a **double-labelling sample** from this round's units.
+
+Round-two units are appended to ``corpus/labelled/context/units.jsonl`` with
+``"round": 2``; batches go to ``corpus/labelled/batches/batch_08.jsonl`` onwards.
+Deterministic for a given ``--seed``; run once.
+
+    python scripts/sample_more.py [--seed 2027]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from themeclass import read
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+OUT = CORPUS / "labelled"
+
+# type -> (new evaluation reports, new training reports)
+PLAN = {"ilacs": (2, 14), "focused": (2, 12), "jtai": (0, 4), "sif": (0, 6)}
+PER_REPORT = 25
+FIRST_BATCH = 8
+N_TRAIN_BATCHES = 6
+N_EVAL_BATCHES = 2
+N_DOUBLE = 120
+SUFFICIENCY_CUES = re.compile(
+    r"sufficien|placement choice|choice of placement|range of placements|foster carers?|fostering|residential|"
+    r"children's homes|unregistered|unregulated|commission|out of area|outside the (?:local )?area|"
+    r"semi-independent|supported accommodation|staying put|homes for children|shortage",
+    re.I,
+)
+OTHER_CUES = re.compile(
+    r"care leaver|personal adviser|pathway plan|leaving care|supervision|management oversight|oversight|audit|"
+    r"permanence|adoption|special guardianship|reunification|stability|long-term|connected carer|kinship|"
+    r"care proceedings|pre-proceedings|life story|independent reviewing",
+    re.I,
+)
+
+
+def spread(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """n reports spread as evenly as possible over the years present."""
+    by_year: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_year[row["date"][:4]].append(row)
+    for group in by_year.values():
+        rng.shuffle(group)
+    chosen: list[dict] = []
+    years = sorted(by_year)
+    while len(chosen) < n and any(by_year.values()):
+        for year in years:
+            if by_year[year] and len(chosen) < n:
+                chosen.append(by_year[year].pop())
+    return chosen
+
+
+def sample_units(units: list, k: int, rng: random.Random) -> list:
+    if len(units) <= k:
+        return list(units)
+    picked: list = []
+    for cue in (SUFFICIENCY_CUES, OTHER_CUES):
+        pool = [u for u in units if cue.search(u.text) and u not in picked]
+        rng.shuffle(pool)
+        picked += pool[: k // 3]
+    rest = [u for u in units if u not in picked]
+    picked += rng.sample(rest, k - len(picked))
+    return sorted(picked, key=lambda u: u.index)
+
+
+def write_batch(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps({k: r[k] for k in ("id", "report", "type", "year", "section", "text")}, ensure_ascii=False) + "\n")
+
+
+def deal(records: list[dict], n: int) -> list[list[dict]]:
+    """Whole reports stay together; the next-largest report goes to the smallest batch."""
+    by_report: dict[str, list[dict]] = defaultdict(list)
+    for r in records:
+        by_report[r["report"]].append(r)
+    batches: list[list[dict]] = [[] for _ in range(n)]
+    for name in sorted(by_report, key=lambda name: (-len(by_report[name]), name)):
+        min(batches, key=len).extend(by_report[name])
+    return batches
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seed", type=int, default=2027)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    context_file = OUT / "context" / "units.jsonl"
+    existing = [json.loads(line) for line in context_file.open(encoding="utf-8")]
+    if any(r.get("round") == 2 for r in existing):
+        raise SystemExit(f"{context_file}: round two is already there; this script runs once")
+    used = {r["report"] for r in existing}
+    manifest = list(csv.DictReader((CORPUS / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
+    records: list[dict] = []
+    for doc_type, (n_eval, n_train) in PLAN.items():
+        rows = [r for r in manifest if r["type"] == doc_type and r["date"][:4] >= "2014"
+                and Path(r["file"]).name.split(".")[0] not in used]
+        chosen = spread(rows, n_eval + n_train, rng)
+        rng.shuffle(chosen)
+        for i, row in enumerate(chosen):
+            report = read(CORPUS / row["file"])
+            split = "eval" if i < n_eval else "train"
+            units = report.units if split == "eval" else sample_units(report.units, PER_REPORT, rng)
+            for u in units:
+                records.append({
+                    "id": u.id, "report": report.id, "split": split, "type": doc_type, "year": int(row["date"][:4]),
+                    "section": u.section, "kind": u.kind, "text": u.text, "round": 2,
+                })
+    with context_file.open("a", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    bdir = OUT / "batches"
+    train = deal([r for r in records if r["split"] == "train"], N_TRAIN_BATCHES)
+    evaluation = deal([r for r in records if r["split"] == "eval"], N_EVAL_BATCHES)
+    for i, batch in enumerate(train + evaluation, start=FIRST_BATCH):
+        write_batch(bdir / f"batch_{i:02d}.jsonl", batch)
+    double = sorted(rng.sample(records, N_DOUBLE), key=lambda r: r["id"])
+    write_batch(bdir / "double_02.jsonl", double)
+    eval_reports = sorted({r["report"] for r in records if r["split"] == "eval"})
+    print(f"round two: {len(records)} units from {len({r['report'] for r in records})} reports; "
+          f"eval {sum(r['split'] == 'eval' for r in records)} units from {eval_reports}; "
+          f"batches {[len(b) for b in train + evaluation]}; double-label {len(double)}")
+
+
+if __name__ == "__main__":
+    main()
