@@ -6,7 +6,11 @@ publisher boilerplate, with continuation blocks marked where a paragraph runs on
 to the next page. We build the reference units from it, independently of
 themeclass's own code:
 
-* drop blocks flagged ``furniture`` or ``boilerplate``;
+* drop blocks flagged ``furniture`` or ``boilerplate``, and footnotes: a lone
+  number set small (box under 10 pt high) with a text block beside it on the
+  same line, as at the foot of 2025-26 ILACS pages ("1  The areas for improvement
+  have been cross-referenced ..."). The layout flags do not mark these, and left
+  in they cut the paragraph that runs on to the next page;
 * join a ``continuation`` block to the block before it, and likewise a block
   that starts in lower case after one with no closing punctuation (a sentence
   running on across a page or column, where the flag was not set);
@@ -15,7 +19,13 @@ themeclass's own code:
   paragraph, or reads as prose: at least 6 words ending in closing punctuation.
   Headings, table cells, addresses and salutations are thereby left out;
 * leave out the few fixed sign-off sentences of Ofsted letters, listed in
-  ``SIGNOFF`` below (they are publisher text, not findings).
+  ``SIGNOFF`` below (they are publisher text, not findings);
+* leave out questions of up to 22 words standing alone in a block: headings such
+  as "What needs to improve?" and area SEND's "What is it like to be a child or
+  young person with special educational needs and/or disabilities (SEND) in this
+  area?" (16-20 words; until 2026-11-23 the limit was 15 words, which counted
+  that heading as a paragraph). No block of the corpus ending in "?" with 16 to
+  25 words is anything but that heading.
 
 A predicted unit matches a reference unit when their texts, reduced to
 lower-case letters and digits and located in the report, overlap with
@@ -63,9 +73,15 @@ def key(text: str) -> str:
 
 def reference_units(blocks_path: Path) -> list[str]:
     rows = [json.loads(line) for line in blocks_path.open(encoding="utf-8")][1:]
+    footnotes = set()
+    for i, (row, after) in enumerate(zip(rows, rows[1:])):
+        x0, y0, x1, y1 = row["bbox"]
+        if re.fullmatch(r"\d{1,2}", row["text"].strip()) and y1 - y0 < 10 and after["page"] == row["page"] \
+                and abs(after["bbox"][1] - y0) <= 2 and not after["furniture"]:
+            footnotes.update((i, i + 1))
     joined: list[dict] = []
-    for row in rows:
-        if row["furniture"] or row["boilerplate"]:
+    for i, row in enumerate(rows):
+        if row["furniture"] or row["boilerplate"] or i in footnotes:
             continue
         # A block that runs on mid-sentence (no closing punctuation, next starts in
         # lower case) continues the one before even where the flag is missing.
@@ -84,7 +100,7 @@ def reference_units(blocks_path: Path) -> list[str]:
                 continue
             piece = re.sub(r"^\d{1,3}\.\s+", "", piece) if row["para_no"] is not None and i == 0 else piece
             prose = len(piece.split()) >= 6 and re.search(r"[.!?;:][’”\"')\]]*\d{0,2}$", piece)
-            question_heading = piece.endswith("?") and len(piece.split()) <= 15
+            question_heading = piece.endswith("?") and len(piece.split()) <= 22
             if (is_bullet or row["para_no"] is not None or prose) and not SIGNOFF.match(piece) and not question_heading:
                 units.append(piece)
     return units

@@ -258,3 +258,43 @@ def test_real_reports(name, n_numbered, n_bullets):
     assert sum(u.kind == "bullet" for u in report.units) == n_bullets
     joined = " ".join(u.text for u in report.units)
     assert "Piccadilly" not in joined and "Crown copyright" not in joined
+
+
+def test_footnote_at_the_foot_of_a_page_is_not_a_unit_and_does_not_cut_the_paragraph():
+    # 2025-26 ILACS: "What needs to improve?1" refers to a footnote printed at the
+    # foot of the page, between the two halves of a paragraph.
+    report = themeclass.read(CORPUS / "luton_2026-03_ilacs.txt.gz")
+    joined = " ".join(u.text for u in report.units)
+    assert "have been cross-referenced with the outcomes" not in joined
+    improve = [u for u in report.units if u.section == "What needs to improve?"]
+    assert len(improve) == 3 and all(u.kind == "bullet" for u in improve)
+    workers = next(u for u in report.units if u.text.startswith("Workers in the family help service"))
+    assert workers.text.endswith("parents and carers in accordance with plans that are devised to provide the necessary support.")
+
+
+def test_a_question_heading_is_a_section_not_a_unit():
+    text = (
+        "Information about the local area partnership\n"
+        "The council commissions a range of alternative provision for children who have been\n"
+        "permanently excluded from school or who are at risk of being excluded from school.\n\n"
+        "What is it like to be a child or young person with special\n"
+        "educational needs and/or disabilities (SEND) in this area?\n"
+        "Children and young people with SEND in Exampleton have inconsistent experiences despite\n"
+        "positive changes happening in recent months. Historical weaknesses and gaps in support\n"
+        "remain for too many children and their families.\n"
+    )
+    units = segment(text, "exampleton")
+    assert [u.text[:20] for u in units] == ["The council commissi", "Children and young p"]
+    assert units[1].section.startswith("What is it like to be a child") and units[1].section.endswith("in this area?")
+
+
+def test_fixed_template_sentences_open_their_own_paragraph():
+    text = (
+        "Inspection outcome\n"
+        "The local area partnership’s arrangements lead to inconsistent experiences and\n"
+        "outcomes for children and young people with special educational needs and/or\n"
+        "disabilities (SEND). The local area partnership must work jointly to make improvements.\n"
+        "The next full area SEND inspection will be within approximately three years.\n"
+    )
+    units = segment(text, "exampleton")
+    assert [u.text[:24] for u in units] == ["The local area partnersh", "The next full area SEND "]

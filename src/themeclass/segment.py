@@ -49,6 +49,12 @@ _HEADING_START = re.compile(
     r"Areas for (priority )?(action|improvement)|Overall effectiveness\b|"
     r"(Findings|Main findings|Overview|Strengths|Key strengths|Recommendations|Next steps|Executive summary)$)",
 )
+# Fixed sentences of Ofsted's templates that always open a paragraph, even straight
+# after a line that runs to the margin (area SEND "Inspection outcome" box).
+_TEMPLATE_START = re.compile(
+    r"^(The next full area SEND inspection|Ofsted and the (CQC|Care Quality Commission \(CQC\)) ask|"
+    r"An engagement meeting (will|should)|As a result of this inspection, His Majesty.s Chief Inspector)"
+)
 _HEADING_WORDS = re.compile(r"^(Findings|Main findings|Overview|Strengths|Key strengths|Recommendations|Next steps|Executive summary)$")
 _BULLET_LINE = re.compile(rf"^([{BULLET_CHARS}])\s*")
 _STRAY_B = re.compile(r"^B\s+(?=[A-Z])")
@@ -190,6 +196,8 @@ def mark_furniture(lines: list[Line]) -> None:
     for line in lines:
         if line.text in cells:
             line.role = "furniture"
+    for page_lines in by_page.values():
+        _mark_footnote(page_lines)
     for page, page_lines in by_page.items():
         edges = {id(l) for l in page_lines[:4] + page_lines[-5:]}
         for line in page_lines:
@@ -197,6 +205,31 @@ def mark_furniture(lines: list[Line]) -> None:
                 line.role = "furniture"
             elif id(line) in edges and _furniture_key(line.text) in repeated and not _GRADE.match(line.text):
                 line.role = "furniture"
+
+
+_FOOTNOTE_MARK = re.compile(r"^\d{1,2}$")
+FOOTNOTE_REACH = 10
+
+
+def _mark_footnote(page_lines: list[Line]) -> None:
+    """Mark a footnote at the foot of a page as furniture.
+
+    A footnote is a lone number near the page's end followed by its text, where
+    the same number is glued to a word higher up the page as a reference mark
+    ("What needs to improve?1"). Left in, its text would split the paragraph
+    that runs on to the next page.
+    """
+    tail = page_lines[-FOOTNOTE_REACH:]
+    for i, line in enumerate(tail):
+        if not _FOOTNOTE_MARK.match(line.text) or i + 1 >= len(tail):
+            continue
+        mark = re.compile(rf"[A-Za-z?.,’)]{line.text}(?:\s|$)")
+        earlier = page_lines[: len(page_lines) - len(tail) + i]
+        if any(mark.search(l.text) for l in earlier) and tail[i + 1].text[:1].isupper():
+            for note in tail[i:]:
+                if note.role == "content":
+                    note.role = "furniture"
+            return
 
 
 WIDTH_QUANTILE = 0.3
@@ -230,6 +263,13 @@ def _first_word(text: str) -> str:
 
 def _starts_new(line: Line) -> bool:
     return bool(_BULLET_LINE.match(line.text) or _NUMBER_ALONE.match(line.text))
+
+
+def _question_heading(block: Block, line: Line) -> bool:
+    """A short question, such as "What is it like to be a child ... in this area?",
+    is a heading even when the answer follows without a gap."""
+    raw = _FOOTNOTE_REF.sub("", " ".join(l.text for l in block.lines))
+    return raw.endswith("?") and len(raw.split()) <= QUESTION_WORDS and line.text[:1].isupper()
 
 
 def _is_bullet_start(line: Line, prev: Line | None) -> bool:
@@ -278,6 +318,10 @@ def group_blocks(lines: list[Line]) -> list[Block]:
                 new = True
             elif prev is not None and _HEADING_START.match(text) and (_TERMINAL.search(prev.text) or _HEADING_WORDS.match(text)):
                 new = True
+            elif prev is not None and _TEMPLATE_START.match(text) and _TERMINAL.search(prev.text):
+                new = True
+            elif prev is not None and _question_heading(current, line):
+                new = True
             elif prev is not None:
                 new = _is_break(prev, line, blank_since, local[id(prev)])
         if new:
@@ -298,6 +342,8 @@ def group_blocks(lines: list[Line]) -> list[Block]:
     return blocks
 
 
+#: A block of at most this many words ending in "?" is a heading.
+QUESTION_WORDS = 22
 LOCAL_WINDOW = 8
 LOCAL_SLACK = 0.02
 LOCAL_TOLERANCE = 0.02
@@ -364,14 +410,17 @@ _JUDGEMENT_HEADING = re.compile(
 )
 
 
+_FOOTNOTE_REF = re.compile(r"(?<=[?:A-Za-z])\d{1,2}$")
+
+
 def _heading_like(block: Block) -> bool:
-    text = block.raw
+    text = _FOOTNOTE_REF.sub("", block.raw)
     words = text.split()
     if len(words) <= 25 and _JUDGEMENT_HEADING.search(text):
         return True  # "The experiences and progress of children in care: good." (2019 style)
     if not words or _TERMINAL.search(text) and not text.endswith("?"):
         return False
-    if text.endswith(("?", ":")) and len(words) <= 14:
+    if text.endswith(":") and len(words) <= 14 or text.endswith("?") and len(words) <= QUESTION_WORDS:
         return True
     if _TERMINAL.search(text):
         return False
@@ -428,7 +477,7 @@ def classify_blocks(blocks: list[Block]) -> None:
     section = None
     for block in blocks:
         if block.kind == "heading":
-            section = clean_text(block.lines)
+            section = _FOOTNOTE_REF.sub("", clean_text(block.lines))
         elif block.kind in ("table", "contents", "letterhead"):
             section = None
         elif block.kind in ("paragraph", "bullet"):
