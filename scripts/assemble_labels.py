@@ -3,8 +3,8 @@
 Reads ``corpus/labelled/raw/batch_*.labels.jsonl`` (each unit labelled once, by
 reading it against the codebook) and writes ``corpus/labelled/train.jsonl`` and
 ``corpus/labelled/eval.jsonl`` by the split recorded in
-``corpus/labelled/context/units.jsonl``. Then compares the independent second
-labelling ``raw/double.labels.jsonl`` with the first labels of the same units:
+``corpus/labelled/context/units.jsonl``. Then compares each independent second
+labelling ``raw/double*.labels.jsonl`` (one per labelling round) with the first labels of the same units:
 Cohen's kappa per theme (theme present or not) and agreement on the sentiment of
 themes both labellings gave. Prints a Markdown summary for ``corpus/README.md``.
 
@@ -82,12 +82,18 @@ def main() -> None:
     print(f"| no theme | | | | | {sum(1 for r in records if not r.themes)} |")
     print(f"recurring flags: {sum(len(r.recurring) for r in records)}")
 
-    double_file = LABELLED / "raw" / "double.labels.jsonl"
-    if not double_file.exists():
-        return
     first = {r.id: r for r in records}
-    second = [r for r in load_labelled([double_file]) if r.id in first]
-    print(f"\nDouble-labelled units: {len(second)}")
+    doubles = sorted((LABELLED / "raw").glob("double*.labels.jsonl"))
+    rounds = [(f.name, [r for r in load_labelled([f]) if r.id in first]) for f in doubles]
+    if len(rounds) > 1:
+        rounds.append(("all rounds", [r for _, rs in rounds for r in rs]))
+    for name, second in rounds:
+        agreement(name, first, second)
+
+
+def agreement(name: str, first: dict, second: list) -> None:
+    """Kappa per theme and sentiment agreement of a second, independent labelling."""
+    print(f"\nDouble-labelled units ({name}): {len(second)}")
     print("\n| theme | both | first only | second only | kappa |\n|---|---|---|---|---|")
     for t in THEMES:
         a = [t in first[r.id].themes for r in second]
@@ -102,7 +108,6 @@ def main() -> None:
     none_a = [not first[r.id].themes for r in second]
     none_b = [not r.themes for r in second]
     print(f"No-theme units: kappa {kappa(none_a, none_b):.2f}")
-
 
 if __name__ == "__main__":
     main()
