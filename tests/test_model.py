@@ -142,3 +142,15 @@ def test_a_format_1_model_file_keeps_loading():
     model = load("tests/data/models/format1_tiny.npz")
     assert model.info["sidecar"]["format_version"] == 1
     assert "supervision" in model.predict(["Supervision is regular and reflective."])[0]
+
+
+def test_forked_workers_give_the_same_results_as_one_process(monkeypatch):
+    import themeclass.model as model_module
+
+    monkeypatch.setattr(model_module, "PARALLEL_MIN", 10)  # fork even for a short list
+    report = themeclass.read("corpus/reports/barking-and-dagenham_2019-04_ilacs.txt.gz")
+    texts, sections = [u.text for u in report.units], [u.section for u in report.units]
+    model = load()
+    alone = model.predict(texts, sections)
+    assert model.predict(texts, sections, n_jobs=2) == alone
+    assert sum(bool(found) for found in alone) > len(texts) // 2

@@ -124,15 +124,17 @@ def _read_units(path: str) -> list[dict]:
 
 
 def cmd_classify(args: argparse.Namespace) -> int:
+    global _exit_fast
     from .model import load
 
     rows = _read_units(args.input)
     model = load(args.model)
-    results = model.predict([r["text"] for r in rows], [r.get("section") for r in rows])
+    results = model.predict([r["text"] for r in rows], [r.get("section") for r in rows], n_jobs=args.jobs or -1)
     with _output(args.output) as out:
         for row, found in zip(rows, results):
             themes = {theme: res.to_dict() for theme, res in found.items()}
             out.write(json.dumps({"id": row.get("id"), "themes": themes}, ensure_ascii=False) + "\n")
+    _exit_fast = True  # output complete and closed; no pools or temp files left to clean up
     return 0
 
 
@@ -316,6 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-i", "--input", required=True, metavar="UNITS.jsonl", help='lines {"id", "text", "section"?}; - for stdin')
     p.add_argument("-o", "--output", default="-", metavar="OUT.jsonl", help="- for stdout (default)")
     p.add_argument("--model", metavar="PATH", help="a model file (default: the shipped model)")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="worker processes for long inputs (default: all cores; the output is the same for any number)")
     p.set_defaults(func=cmd_classify)
 
     p = sub.add_parser("analyse", help="analyse reports: one JSON line per unit with metadata and themes")
@@ -399,5 +403,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+#: Set by a command whose work is all flushed and closed: the process may then end
+#: without the interpreter's teardown, which frees hundreds of thousands of objects
+#: one by one (0.4 s after classifying 9,000 units).
+_exit_fast = False
+
+
+def run() -> None:
+    """The ``themeclass`` console command."""
+    code = main()
+    if _exit_fast:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except BrokenPipeError:
+            pass
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

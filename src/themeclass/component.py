@@ -53,7 +53,7 @@ class ThemeComponent:
         for theme in found:
             from .evidence import evidence_sentences
 
-            evidence.extend(Span(doc, a, b, label=theme) for a, b in evidence_sentences(unit, theme))
+            evidence.extend(Span(doc, a, b, label=theme) for a, b in evidence_sentences(unit, theme, self.model._follow))
         doc.spans[self.evidence_key] = evidence
         return doc
 

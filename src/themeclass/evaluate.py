@@ -15,7 +15,7 @@ from typing import Sequence
 from .corpus import Labelled
 from .features import Preparer
 from .rules import THEMES
-from .evidence import SCORES, WEAKNESS, ThemeResult, evidence_sentences, improvement_section
+from .evidence import SCORES, WEAKNESS, ThemeResult, cue_sentences, improvement_section
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
@@ -66,7 +66,7 @@ class KeywordBaseline(Preparer):
             for theme in THEMES:
                 if not any(label == f"theme:{theme}" for label, _, _ in unit.matches):
                     continue
-                sents = evidence_sentences(unit, theme)
+                sents = cue_sentences(unit, theme)
                 inside = {label for label, s, _ in unit.matches if any(a <= s < b for a, b in sents)}
                 neg, pos = "hedge:negative" in inside, "hedge:positive" in inside
                 label = "negative" if improvement_section(section) else {(True, True): "mixed", (True, False): "negative", (False, True): "positive"}.get((neg, pos), "neutral")

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
-from .features import HashTfidf, Prepared, count_matrix
+from .features import Features, HashTfidf, Prepared, count_matrix
 from .rules import THEMES
 
 LABELS = ("negative", "positive", "mixed", "neutral")
@@ -23,6 +22,32 @@ _IMPROVE_SECTION = re.compile(
     r"(what needs to improve|areas? for (priority )?(action|improvement)|needs to improve|recommendations)", re.I
 )
 _HEDGES = ("hedge:negative", "hedge:positive", "hedge:mixed", "recurrence:recurring")
+
+
+#: What a section heading says of the units under it: the grade a judgement heading
+#: gives ("... children in care: inadequate") or a list of strengths. Inspectors
+#: write under a graded heading in that grade's voice, so it is a strong prior.
+SECTION_CUES = (
+    ("inadequate", re.compile(r"\binadequate\b", re.I)),
+    ("requires_improvement", re.compile(r"requires? improvement", re.I)),
+    ("good", re.compile(r"\bgood\b(?! practice)", re.I)),
+    ("outstanding", re.compile(r"\boutstanding\b", re.I)),
+    ("strengths", re.compile(r"\bstrengths?\b|what is working well|what the (local )?(authority|area partnership) is doing (that is )?(well|effective)", re.I)),
+)
+
+
+def section_cues(sections: Sequence[str | None]) -> np.ndarray:
+    """0/1 matrix, one column per :data:`SECTION_CUES` entry (a grade that says
+    "requires improvement to be good" is not also "good")."""
+    out = np.zeros((len(sections), len(SECTION_CUES)))
+    for row, section in enumerate(sections):
+        if not section:
+            continue
+        for col, (name, pattern) in enumerate(SECTION_CUES):
+            out[row, col] = bool(pattern.search(section))
+        if out[row, 1]:
+            out[row, 2] = 0
+    return out
 
 
 def improvement_section(section: str | None) -> bool:
@@ -55,9 +80,9 @@ class ThemeResult:
         }
 
 
-def evidence_sentences(unit: Prepared, theme: str) -> list[tuple[int, int]]:
+def cue_sentences(unit: Prepared, theme: str) -> list[tuple[int, int]]:
     """Token ranges of the sentences that hold a cue phrase of ``theme`` (else of every sentence)."""
-    cache = unit.__dict__.setdefault("_evidence", {})
+    cache = unit.__dict__.setdefault("_cues", {})
     if theme not in cache:
         label = f"theme:{theme}"
         sents = unit.sentences()
@@ -67,6 +92,27 @@ def evidence_sentences(unit: Prepared, theme: str) -> list[tuple[int, int]]:
     return cache[theme]
 
 
+def evidence_sentences(unit: Prepared, theme: str, follow: int = 1) -> list[tuple[int, int]]:
+    """The sentences a theme's sentiment is read from, shown as its evidence: those
+    holding the theme's cue phrases and the ``follow`` sentences after each, since
+    Ofsted often names the practice in one sentence and judges it in the next
+    ("Supervision is regular. However, it rarely ...")."""
+    cues = cue_sentences(unit, theme)
+    if not follow:
+        return cues
+    cache = unit.__dict__.setdefault("_evidence", {})
+    key = (theme, follow)
+    if key not in cache:
+        sents = unit.sentences()
+        if len(cues) == len(sents):
+            cache[key] = cues
+        else:
+            at = {s: i for i, s in enumerate(sents)}
+            keep = sorted({j for s in cues for j in range(at[s], min(at[s] + follow + 1, len(sents)))})
+            cache[key] = [sents[j] for j in keep]
+    return cache[key]
+
+
 def recurrence_cue(unit: Prepared, sentences: Sequence[tuple[int, int]]) -> bool:
     return any(lab == "recurrence:recurring" and any(a <= s < b for a, b in sentences) for lab, s, _ in unit.matches)
 
@@ -74,13 +120,14 @@ def recurrence_cue(unit: Prepared, sentences: Sequence[tuple[int, int]]) -> bool
 
 
 def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf: HashTfidf,
-                       context_weight: float = 0.0) -> sp.csr_matrix:
+                       context_weight: float = 0.0, section_weight: float = 0.0, follow: int = 0) -> Features:
     """Sentiment features of (unit, theme, section) items: TF-IDF of the evidence
-    sentences' words, the hedges matched in them, the theme, whether the section
+    sentences' words (see :func:`evidence_sentences`; ``follow`` as there), the hedges matched in them, the theme, whether the section
     is a list of things to improve, and (scaled by ``context_weight``) TF-IDF and
     hedges of the whole unit, since a judgement is often stated in a sentence
-    next to the one naming the theme."""
-    ranges = [evidence_sentences(u, theme) for u, theme, _ in items]
+    next to the one naming the theme; and (scaled by ``section_weight``) what
+    the section heading says: its grade, or that it lists strengths."""
+    ranges = [evidence_sentences(u, theme, follow) for u, theme, _ in items]
     grams = [u.ngrams(tfidf.ngram_range, r) for (u, _, _), r in zip(items, ranges)]
     extra = np.zeros((len(items), len(THEMES) + 1))
     for row, (_, theme, section) in enumerate(items):
@@ -88,11 +135,13 @@ def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf:
         extra[row, -1] = improvement_section(section)
     units = [u for u, _, _ in items]
     hedges = count_matrix(units, _HEDGES, ranges)
-    blocks = [tfidf.transform(None, grams), sp.csr_matrix(hedges), sp.csr_matrix(extra)]
+    features = tfidf.transform(None, grams).add_dense(hedges).add_dense(extra)
     if context_weight:
-        blocks += [tfidf.transform(None, [u.ngrams(tfidf.ngram_range) for u in units]) * context_weight,
-                   sp.csr_matrix(count_matrix(units, _HEDGES) * context_weight)]
-    return sp.hstack(blocks, format="csr")
+        features.extend(tfidf.transform(None, [u.ngrams(tfidf.ngram_range) for u in units]), context_weight)
+        features.add_dense(count_matrix(units, _HEDGES), context_weight)
+    if section_weight:
+        features.add_dense(section_cues([section for _, _, section in items]), section_weight)
+    return features
 
 
 def reweight(proba: np.ndarray, classes: Sequence[str], threshold: float) -> np.ndarray:

@@ -6,15 +6,20 @@ hashes, character offsets, sentence starts) plus the keyword-rule matches, and
 builds TF-IDF features from those arrays with vectorised numpy. The hashes are
 spaCy's 64-bit string hashes, stable across runs and machines, so a model trained
 today reads tomorrow's text the same way.
+
+Features are kept as :class:`Features` blocks: a loaded model scores them with
+numpy alone (``Features.scores``), and only training builds a scipy matrix
+(``Features.tocsr``), so predicting neither imports scipy nor builds one.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 from spacy.attrs import IDX, IS_LOWER, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc
@@ -95,8 +100,7 @@ def ngrams(lower: np.ndarray, ngram_range: tuple[int, int]) -> np.ndarray:
     if ngram_range[0] <= 1 <= ngram_range[1]:
         parts.append(lower)
     if ngram_range[0] <= 2 <= ngram_range[1] and len(lower) > 1:
-        with np.errstate(over="ignore"):
-            parts.append((lower[:-1] * _BIGRAM_MULT) ^ lower[1:])
+        parts.append((lower[:-1] * _BIGRAM_MULT) ^ lower[1:])  # wraps modulo 2**64; numpy arrays never warn
     return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
 
 
@@ -121,27 +125,96 @@ class HashTfidf:
         self.idf_ = np.log((1 + n) / (1 + df[keep])) + 1.0
         return self
 
-    def transform(self, token_arrays: Sequence[np.ndarray] | None, grams: Sequence[np.ndarray] | None = None) -> sp.csr_matrix:
-        """TF-IDF rows; pass ``grams`` (n-gram hashes per row) if already computed."""
-        if grams is None:
-            grams = [ngrams(t, self.ngram_range) for t in token_arrays]
+    def triples(self, grams: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF rows of n-gram hash arrays as (row, column, value) triples, sorted by row then column."""
         n_rows, n_cols = len(grams), len(self.vocabulary_)
         if n_rows == 0 or n_cols == 0:
-            return sp.csr_matrix((n_rows, n_cols))
-        rows = np.repeat(np.arange(n_rows), [len(g) for g in grams])
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows = np.repeat(np.arange(n_rows, dtype=np.int64), [len(g) for g in grams])
         allg = np.concatenate(grams)
         col = np.searchsorted(self.vocabulary_, allg)
         col[col >= n_cols] = 0
         known = self.vocabulary_[col] == allg
-        m = sp.csr_matrix((np.ones(int(known.sum())), (rows[known], col[known])), shape=(n_rows, n_cols))
-        m.sum_duplicates()
-        m.data = (1.0 + np.log(m.data)) * self.idf_[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        keys, counts = np.unique(rows[known] * n_cols + col[known], return_counts=True)
+        rows, col = keys // n_cols, keys % n_cols
+        vals = (1.0 + np.log(counts)) * self.idf_[col]
+        norms = np.sqrt(np.bincount(rows, vals * vals, minlength=n_rows))
         norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+        return rows, col, vals / norms[rows]
 
-    def fit_transform(self, token_arrays: Sequence[np.ndarray]) -> sp.csr_matrix:
+    def transform(self, token_arrays: Sequence[np.ndarray] | None, grams: Sequence[np.ndarray] | None = None) -> "Features":
+        """TF-IDF rows; pass ``grams`` (n-gram hashes per row) if already computed."""
+        if grams is None:
+            grams = [ngrams(t, self.ngram_range) for t in token_arrays]
+        return Features(len(grams)).add_sparse(*self.triples(grams), width=len(self.vocabulary_))
+
+    def fit_transform(self, token_arrays: Sequence[np.ndarray]) -> "Features":
         return self.fit(token_arrays).transform(token_arrays)
+
+
+class Features:
+    """A feature matrix as side-by-side blocks: sparse (row, column, value) triples
+    and small dense arrays. ``scores`` computes ``X @ coef.T + intercept`` with
+    numpy; ``tocsr`` gives the scipy matrix scikit-learn trains on."""
+
+    def __init__(self, n_rows: int) -> None:
+        self.n_rows = n_rows
+        self.blocks: list[tuple] = []
+        self.width = 0
+
+    def add_sparse(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, width: int, weight: float = 1.0) -> "Features":
+        self.blocks.append(("sparse", rows, cols, vals * weight if weight != 1.0 else vals, width))
+        self.width += width
+        return self
+
+    def add_dense(self, array: np.ndarray, weight: float = 1.0) -> "Features":
+        array = np.asarray(array, dtype=float).reshape(self.n_rows, -1)
+        self.blocks.append(("dense", array * weight if weight != 1.0 else array, array.shape[1]))
+        self.width += array.shape[1]
+        return self
+
+    def extend(self, other: "Features", weight: float = 1.0) -> "Features":
+        for block in other.blocks:
+            if block[0] == "sparse":
+                self.add_sparse(*block[1:4], width=block[4], weight=weight)
+            else:
+                self.add_dense(block[1], weight)
+        return self
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.n_rows, self.width
+
+    def scores(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
+        """``X @ coef.T + intercept`` (n_rows x n_outputs) without building X."""
+        coef = np.asarray(coef, dtype=float).reshape(-1, self.width)
+        z = np.tile(np.asarray(intercept, dtype=float).reshape(1, -1), (self.n_rows, 1))
+        offset = 0
+        for block in self.blocks:
+            if block[0] == "sparse":
+                _, rows, cols, vals, width = block
+                for k in range(coef.shape[0]):
+                    z[:, k] += np.bincount(rows, vals * coef[k, offset + cols], minlength=self.n_rows)
+            else:
+                _, array, width = block
+                z += array @ coef[:, offset : offset + width].T
+            offset += width
+        return z
+
+    def tocsr(self):
+        """The scipy CSR matrix (training only: scipy is imported here, not at prediction)."""
+        import scipy.sparse as sp
+
+        parts = []
+        for block in self.blocks:
+            if block[0] == "sparse":
+                _, rows, cols, vals, width = block
+                parts.append(sp.csr_matrix((vals, (rows, cols)), shape=(self.n_rows, width)))
+            else:
+                parts.append(sp.csr_matrix(block[1]))
+        if not parts:
+            return sp.csr_matrix((self.n_rows, 0))
+        return sp.hstack(parts, format="csr")
 
 
 def count_matrix(prepared: Iterable[Prepared], labels: Sequence[str], ranges: Sequence[list[tuple[int, int]]] | None = None) -> np.ndarray:
@@ -165,11 +238,29 @@ RULE_LABELS = (
 )
 
 
-def theme_features(units: Sequence[Prepared], tfidf: HashTfidf, rule_weight: float) -> sp.csr_matrix:
-    """Theme-classifier features: TF-IDF of the unit's words, then its rule-match counts."""
-    words = tfidf.transform(None, [u.ngrams(tfidf.ngram_range) for u in units])
-    rules = sp.csr_matrix(count_matrix(units, RULE_LABELS) * rule_weight)
-    return sp.hstack([words, rules], format="csr")
+_SECTION_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=4096)
+def section_tokens(section: str | None) -> np.ndarray:
+    """Hashes of the lower-case words of a section heading (a report has a few dozen: cached)."""
+    if not section:
+        return np.zeros(0, dtype=np.uint64)
+    return np.array([hash_string(w) for w in _SECTION_WORD.findall(section.lower())], dtype=np.uint64)
+
+
+def theme_features(units: Sequence[Prepared], tfidf: HashTfidf, rule_weight: float,
+                   sections: Sequence[str | None] | None = None, section_tfidf: HashTfidf | None = None,
+                   section_weight: float = 0.0) -> Features:
+    """Theme-classifier features: TF-IDF of the unit's words, its rule-match counts,
+    and (scaled by ``section_weight``) TF-IDF of its section heading's words, since
+    "The experiences and progress of care leavers" says much of what follows."""
+    features = tfidf.transform(None, [u.ngrams(tfidf.ngram_range) for u in units])
+    features.add_dense(count_matrix(units, RULE_LABELS), rule_weight)
+    if section_weight and section_tfidf is not None:
+        sections = list(sections) if sections is not None else [None] * len(units)
+        features.extend(section_tfidf.transform(None, [section_tokens(s) for s in sections]), section_weight)
+    return features
 
 
 class Preparer:

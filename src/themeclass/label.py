@@ -53,7 +53,7 @@ def _margins(path: str, model_path: str | None):
     if not units:
         return []
     prepared = model.prepare([u.text for u in units])
-    proba = model.theme_proba(prepared)
+    proba = model.theme_proba(prepared, [u.section for u in units])
     thresholds = model.theme["thresholds"]
     margin = np.abs(proba - thresholds).min(axis=1)
     found = proba >= thresholds

@@ -113,6 +113,13 @@ class ThemeModel(Preparer):
         self.info = info or {}
         self._theme_tfidf = _tfidf(theme)
         self._sentiment_tfidf = _tfidf(sentiment)
+        # Models before 2026-11-23 have no section features and read only the cue sentences.
+        self._section_weight = float(sentiment.get("section_weight", 0.0))
+        self._follow = int(sentiment.get("follow", 0))
+        self._section_tfidf = None
+        if "section_vocabulary" in theme:
+            self._section_tfidf = HashTfidf((1, 1))
+            self._section_tfidf.vocabulary_, self._section_tfidf.idf_ = theme["section_vocabulary"], theme["section_idf"]
         self.sentiment_classes = [str(c) for c in sentiment["classes"]]
 
     @property
@@ -130,7 +137,7 @@ class ThemeModel(Preparer):
         patterns = load_patterns() if patterns is None else patterns
         classifier = ThemeClassifier(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model)
         units = classifier.prepare([r.text for r in records])  # tokenised once, for both estimators
-        classifier.fit(units, theme_matrix(records))
+        classifier.fit(list(zip(units, [r.section for r in records])), theme_matrix(records))
         items = [(u, theme, r.section) for u, r in zip(units, records) for theme in r.themes]
         labels = [label for r in records for label in r.themes.values()]
         sentiment = ThemeSentiment(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model).fit(items, labels)
@@ -139,30 +146,46 @@ class ThemeModel(Preparer):
         return cls(classifier.linear_params(), sentiment.linear_params(), patterns, spacy_model, info)
 
     # -- prediction -----------------------------------------------------------------
-    def theme_proba(self, units) -> np.ndarray:
-        X = theme_features(units, self._theme_tfidf, float(self.theme["rule_weight"]))
-        return 1.0 / (1.0 + np.exp(-(X @ self.theme["coef"].T + self.theme["intercept"])))
+    def theme_proba(self, units, sections: Sequence[str | None] | None = None) -> np.ndarray:
+        X = theme_features(units, self._theme_tfidf, float(self.theme["rule_weight"]), sections,
+                           self._section_tfidf, float(self.theme.get("section_weight", 0.0)))
+        return 1.0 / (1.0 + np.exp(-X.scores(self.theme["coef"], self.theme["intercept"])))
 
     def sentiment_proba(self, items) -> np.ndarray:
         context = float(self.sentiment.get("context_weight", 0.0))
-        z = sentiment_features(items, self._sentiment_tfidf, context) @ self.sentiment["coef"].T + self.sentiment["intercept"]
+        X = sentiment_features(items, self._sentiment_tfidf, context, self._section_weight, self._follow)
+        z = X.scores(self.sentiment["coef"], self.sentiment["intercept"])
         if z.shape[1] == 1:  # a two-class model
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
             return np.column_stack([1 - p, p])
         return _softmax(z)
 
-    def predict(self, texts: Sequence[str], sections: Sequence[str | None] | None = None) -> list[dict[str, ThemeResult]]:
-        """For each text, the themes found: ``{theme: ThemeResult}`` (empty when none)."""
+    def predict(self, texts: Sequence[str], sections: Sequence[str | None] | None = None,
+                n_jobs: int | None = 1) -> list[dict[str, ThemeResult]]:
+        """For each text, the themes found: ``{theme: ThemeResult}`` (empty when none).
+
+        ``n_jobs`` > 1 (``-1``: all cores) splits a long list over forked worker
+        processes; each unit's result does not depend on the others, so the output
+        is the same however it is split. Where ``fork`` is not available (Windows,
+        macOS default), or for fewer than ``PARALLEL_MIN`` texts, it runs here.
+        """
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         sections = list(sections) if sections is not None else [None] * len(texts)
         out: list[dict[str, ThemeResult]] = [{} for _ in texts]
         todo = [i for i, t in enumerate(texts) if t.strip()]
         if not todo:
             return out
-        units = self.prepare(texts[i] for i in todo)
-        for i, found in zip(todo, self.predict_prepared(units, [sections[i] for i in todo])):
+        jobs = _workers(n_jobs, len(todo))
+        if jobs > 1:
+            results = _predict_forked(self, [texts[i] for i in todo], [sections[i] for i in todo], jobs)
+        else:
+            results = self._predict_texts([texts[i] for i in todo], [sections[i] for i in todo])
+        for i, found in zip(todo, results):
             out[i] = found
         return out
+
+    def _predict_texts(self, texts: Sequence[str], sections: Sequence[str | None]) -> list[dict[str, ThemeResult]]:
+        return self.predict_prepared(self.prepare(texts), sections)
 
     def predict_prepared(self, units, sections: Sequence[str | None]) -> list[dict[str, ThemeResult]]:
         """:meth:`predict` for units already read into arrays (see :class:`Preparer`)."""
@@ -170,7 +193,7 @@ class ThemeModel(Preparer):
         todo = list(range(len(units)))
         if not units:
             return out
-        proba = self.theme_proba(units)
+        proba = self.theme_proba(units, sections)
         found = proba >= self.theme["thresholds"]
         items, where, conf = [], [], []
         for row, (i, unit) in enumerate(zip(todo, units)):
@@ -188,7 +211,7 @@ class ThemeModel(Preparer):
             score = signed_score(p, self.sentiment_classes, label)
             if improvement_section(section):  # codebook: every item there is a weakness
                 label, score = "negative", -1.0
-            sents = evidence_sentences(unit, theme)
+            sents = evidence_sentences(unit, theme, self._follow)
             out[i][theme] = ThemeResult(theme, label, max(-1.0, min(1.0, score)), c,
                                         # the unit, not only the theme's sentences, says whether it recurs
                                         label in WEAKNESS and recurrence_cue(unit, unit.sentences()),
@@ -273,6 +296,45 @@ class ThemeModel(Preparer):
             raise ThemeclassError(f"cannot load model ({type(err).__name__}: damaged or not a themeclass model)", model_file) from None
         model.info["sidecar"] = sidecar
         return model
+
+
+#: Fewer texts than this are predicted in this process: forking would cost more than it saves.
+PARALLEL_MIN = 2000
+_FORKED: ThemeModel | None = None  # the model a forked worker inherits
+
+
+def _workers(n_jobs: int | None, n: int) -> int:
+    import multiprocessing
+
+    if n_jobs in (None, 0, 1) or n < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = os.cpu_count() or 1
+    return max(1, min(cores if n_jobs < 0 else n_jobs, n // (PARALLEL_MIN // 2)))
+
+
+def _predict_chunk(args: tuple[list[str], list[str | None]]) -> list[dict[str, ThemeResult]]:
+    assert _FORKED is not None
+    return _FORKED._predict_texts(*args)
+
+
+def _predict_forked(model: ThemeModel, texts: list[str], sections: list[str | None], jobs: int) -> list[dict[str, ThemeResult]]:
+    """Predict contiguous chunks in forked workers (they share the loaded model and
+    pipeline for free); this process takes the first chunk itself."""
+    import multiprocessing
+
+    global _FORKED
+    bounds = np.linspace(0, len(texts), jobs + 1).astype(int)
+    chunks = [(texts[a:b], sections[a:b]) for a, b in zip(bounds, bounds[1:])]
+    model._nlp()  # build the pipeline before forking, so workers inherit it
+    _FORKED = model
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
+            pending = pool.map_async(_predict_chunk, chunks[1:])
+            first = model._predict_texts(*chunks[0])
+            rest = pending.get()
+    finally:
+        _FORKED = None
+    return first + [found for chunk in rest for found in chunk]
 
 
 def load(path: str | os.PathLike[str] | None = None) -> ThemeModel:

@@ -71,20 +71,22 @@ class ThemeRules:
     """Match cue phrases case-insensitively; put the matches in ``doc.spans``."""
 
     def __init__(self, vocab, name: str = "themeclass_rules", spans_key: str = SPANS_KEY,
-                 patterns: Iterable[dict] | None = None) -> None:
+                 patterns: Iterable[dict] | None = None, tokenizer=None) -> None:
         self.name = name
         self.spans_key = spans_key
         self.vocab = vocab
         self.patterns: list[dict] = []
         self.matcher = PhraseMatcher(vocab, attr="LOWER")
-        self._tokenizer = None
+        self._tokenizer = tokenizer  # the pipeline's own: patterns are cut into tokens as text is
         if patterns is not None:
             self.add_patterns(patterns)
 
     def add_patterns(self, patterns: Iterable[dict]) -> None:
-        from spacy.lang.en import English
+        tokenizer = self._tokenizer
+        if tokenizer is None:
+            from spacy.lang.en import English
 
-        tokenizer = English().tokenizer  # patterns are tokenised as text is, without running this pipeline
+            tokenizer = self._tokenizer = English().tokenizer
         by_label: dict[str, list[Doc]] = {}
         for p in patterns:
             self.patterns.append(dict(p))
@@ -133,7 +135,7 @@ class ThemeRules:
     default_config={"spans_key": SPANS_KEY, "patterns_path": None},
 )
 def make_theme_rules(nlp: Language, name: str, spans_key: str, patterns_path: str | None) -> ThemeRules:
-    return ThemeRules(nlp.vocab, name=name, spans_key=spans_key, patterns=load_patterns(patterns_path))
+    return ThemeRules(nlp.vocab, name=name, spans_key=spans_key, patterns=load_patterns(patterns_path), tokenizer=nlp.tokenizer)
 
 
 def rule_counts(doc: Doc, spans_key: str = SPANS_KEY) -> Counter:
@@ -157,7 +159,7 @@ def make_nlp(model: str | None = None, patterns: list[dict] | None = None) -> La
         except OSError:
             raise ThemeclassError(f"spaCy pipeline {model!r} is not installed (themeclass never downloads one)") from None
     rules = nlp.add_pipe("themeclass_rules")
-    if patterns is not None:
+    if patterns is not None and patterns != rules.patterns:
         rules.patterns, rules.matcher = [], PhraseMatcher(nlp.vocab, attr="LOWER")
         rules.add_patterns(patterns)
     return nlp

@@ -38,12 +38,14 @@ class ThemeSentiment(Preparer, BaseEstimator):
     """Sentiment of a (unit, theme) pair; ``X`` items are ``(text_or_doc, theme, section)``."""
 
     def __init__(self, C: float = 8.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 context_weight: float = 2.0, cv: int = 5, random_state: int = 0, n_jobs: int | None = None,
+                 context_weight: float = 1.0, section_weight: float = 2.0, follow: int = 1, cv: int = 5, random_state: int = 0, n_jobs: int | None = None,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
         self.C = C
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.context_weight = context_weight
+        self.section_weight = section_weight
+        self.follow = follow
         self.cv = cv
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -57,9 +59,9 @@ class ThemeSentiment(Preparer, BaseEstimator):
 
     def _features(self, items, fit: bool = False):
         if fit:
-            grams = [u.ngrams(self.ngram_range, evidence_sentences(u, theme)) for u, theme, _ in items]
+            grams = [u.ngrams(self.ngram_range, evidence_sentences(u, theme, self.follow)) for u, theme, _ in items]
             self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(items) // 4))).fit(None, grams)
-        return sentiment_features(items, self.vectorizer_, self.context_weight)
+        return sentiment_features(items, self.vectorizer_, self.context_weight, self.section_weight, self.follow).tocsr()
 
     def fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
         """Learn from (text_or_doc, theme, section) items and their sentiment labels; returns self."""
@@ -109,4 +111,6 @@ class ThemeSentiment(Preparer, BaseEstimator):
         return {"vocabulary": self.vectorizer_.vocabulary_, "idf": self.vectorizer_.idf_,
                 "coef": self.model_.coef_, "intercept": self.model_.intercept_,
                 "classes": np.array([str(c) for c in self.classes_]), "ngram_range": np.array(self.ngram_range),
-                "context_weight": np.array(self.context_weight), "weakness_threshold": np.array(self.weakness_threshold_)}
+                "context_weight": np.array(self.context_weight), "section_weight": np.array(self.section_weight),
+                "follow": np.array(self.follow),
+                "weakness_threshold": np.array(self.weakness_threshold_)}
