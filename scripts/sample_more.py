@@ -1,4 +1,4 @@
-"""Choose a second round of units to label by hand, from reports not yet used.
+"""Choose a further round of units to label by hand, from reports not yet used.
 
 Selection only, like ``sample_units.py``: nothing here labels anything. Round one
 left the rarer themes thin (106 sufficiency units in all, 20 of them in the
@@ -13,11 +13,13 @@ evaluation split), so this round
   theme;
 * draws a **double-labelling sample** from this round's units.
 
-Round-two units are appended to ``corpus/labelled/context/units.jsonl`` with
-``"round": 2``; batches go to ``corpus/labelled/batches/batch_08.jsonl`` onwards.
-Deterministic for a given ``--seed``; run once.
+Each round's units are appended to ``corpus/labelled/context/units.jsonl`` with
+``"round": N``; batches are numbered on from the last one in
+``corpus/labelled/batches/``. Deterministic for a given round and seed; run each
+round once. The rounds so far:
 
-    python scripts/sample_more.py [--seed 2027]
+    python scripts/sample_more.py --round 2 --seed 2027   # 36 training + 4 evaluation reports
+    python scripts/sample_more.py --round 3 --seed 2028   # 42 training reports, no new evaluation ones
 """
 
 from __future__ import annotations
@@ -36,13 +38,12 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 OUT = CORPUS / "labelled"
 
-# type -> (new evaluation reports, new training reports)
-PLAN = {"ilacs": (2, 14), "focused": (2, 12), "jtai": (0, 4), "sif": (0, 6)}
+# round -> type -> (new evaluation reports, new training reports); batches, double-labelled units
+PLANS = {
+    2: ({"ilacs": (2, 14), "focused": (2, 12), "jtai": (0, 4), "sif": (0, 6)}, 6, 2, 120),
+    3: ({"ilacs": (0, 16), "focused": (0, 14), "jtai": (0, 5), "sif": (0, 7)}, 7, 0, 80),
+}
 PER_REPORT = 25
-FIRST_BATCH = 8
-N_TRAIN_BATCHES = 6
-N_EVAL_BATCHES = 2
-N_DOUBLE = 120
 SUFFICIENCY_CUES = re.compile(
     r"sufficien|placement choice|choice of placement|range of placements|foster carers?|fostering|residential|"
     r"children's homes|unregistered|unregulated|commission|out of area|outside the (?:local )?area|"
@@ -105,17 +106,19 @@ def deal(records: list[dict], n: int) -> list[list[dict]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=2027)
+    parser.add_argument("--round", type=int, choices=sorted(PLANS), required=True)
+    parser.add_argument("--seed", type=int, required=True)
     args = parser.parse_args()
+    plan, n_train_batches, n_eval_batches, n_double = PLANS[args.round]
     rng = random.Random(args.seed)
     context_file = OUT / "context" / "units.jsonl"
     existing = [json.loads(line) for line in context_file.open(encoding="utf-8")]
-    if any(r.get("round") == 2 for r in existing):
-        raise SystemExit(f"{context_file}: round two is already there; this script runs once")
+    if any(r.get("round") == args.round for r in existing):
+        raise SystemExit(f"{context_file}: round {args.round} is already there; each round runs once")
     used = {r["report"] for r in existing}
     manifest = list(csv.DictReader((CORPUS / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
     records: list[dict] = []
-    for doc_type, (n_eval, n_train) in PLAN.items():
+    for doc_type, (n_eval, n_train) in plan.items():
         rows = [r for r in manifest if r["type"] == doc_type and r["date"][:4] >= "2014"
                 and Path(r["file"]).name.split(".")[0] not in used]
         chosen = spread(rows, n_eval + n_train, rng)
@@ -127,20 +130,21 @@ def main() -> None:
             for u in units:
                 records.append({
                     "id": u.id, "report": report.id, "split": split, "type": doc_type, "year": int(row["date"][:4]),
-                    "section": u.section, "kind": u.kind, "text": u.text, "round": 2,
+                    "section": u.section, "kind": u.kind, "text": u.text, "round": args.round,
                 })
     with context_file.open("a", encoding="utf-8") as fh:
         for r in records:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     bdir = OUT / "batches"
-    train = deal([r for r in records if r["split"] == "train"], N_TRAIN_BATCHES)
-    evaluation = deal([r for r in records if r["split"] == "eval"], N_EVAL_BATCHES)
-    for i, batch in enumerate(train + evaluation, start=FIRST_BATCH):
+    first_batch = 1 + max(int(p.stem.split("_")[1]) for p in bdir.glob("batch_*.jsonl"))
+    train = deal([r for r in records if r["split"] == "train"], n_train_batches)
+    evaluation = deal([r for r in records if r["split"] == "eval"], n_eval_batches) if n_eval_batches else []
+    for i, batch in enumerate(train + evaluation, start=first_batch):
         write_batch(bdir / f"batch_{i:02d}.jsonl", batch)
-    double = sorted(rng.sample(records, N_DOUBLE), key=lambda r: r["id"])
-    write_batch(bdir / "double_02.jsonl", double)
+    double = sorted(rng.sample(records, n_double), key=lambda r: r["id"])
+    write_batch(bdir / f"double_{args.round:02d}.jsonl", double)
     eval_reports = sorted({r["report"] for r in records if r["split"] == "eval"})
-    print(f"round two: {len(records)} units from {len({r['report'] for r in records})} reports; "
+    print(f"round {args.round}: {len(records)} units from {len({r['report'] for r in records})} reports; "
           f"eval {sum(r['split'] == 'eval' for r in records)} units from {eval_reports}; "
           f"batches {[len(b) for b in train + evaluation]}; double-label {len(double)}")
 
