@@ -53,3 +53,11 @@ def test_units_serialise_to_the_documented_fields():
         "id": "r#000", "report": "r", "index": 0, "text": "Children are safe and well supported.",
         "kind": "paragraph", "section": "Overview", "number": None, "page": 1, "start": 9, "end": 46,
     }
+
+
+def test_package_names_resolve_lazily_to_the_functions():
+    import themeclass.analyse  # noqa: F401  (imports the submodules that share names with functions)
+
+    assert callable(themeclass.trace) and callable(themeclass.read) and callable(themeclass.load)
+    assert callable(themeclass.segment.segment)
+    assert {"read", "load", "trace", "ThemeModel"} <= set(dir(themeclass))

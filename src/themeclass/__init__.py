@@ -15,16 +15,42 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import read, read_all, report_paths
+import importlib
+from typing import TYPE_CHECKING
+
 from .errors import ThemeclassError
-from .metadata import extract_metadata
-from .readers import read_text
 from .report import DOC_TYPES, Metadata, Report, Unit
-from .evidence import ThemeResult
-from .model import ThemeModel, load
-from .trace import Trace, trace
-from . import component as component  # noqa: F401  (registers the "themeclass" spaCy component)
-from . import segment  # the module: themeclass.segment.segment(text) cuts text into units
+from .trace import Trace, trace  # eager: the function must win over the submodule of the same name
+
+# The rest loads on first use (PEP 562), so that ``themeclass classify`` does not
+# pay for the readers, segmenter and metadata it never calls.
+_LAZY = {
+    "read": "api", "read_all": "api", "report_paths": "api", "extract_metadata": "metadata",
+    "read_text": "readers", "ThemeResult": "evidence", "ThemeModel": "model", "load": "model",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in ("segment", "component"):  # the modules (themeclass.segment.segment(text) cuts text into units)
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | {"segment", "component"})
+
+
+if TYPE_CHECKING:  # for type checkers and IDEs: the names above, eagerly
+    from . import segment  # noqa: F401
+    from .api import read, read_all, report_paths  # noqa: F401
+    from .evidence import ThemeResult  # noqa: F401
+    from .metadata import extract_metadata  # noqa: F401
+    from .model import ThemeModel, load  # noqa: F401
+    from .readers import read_text  # noqa: F401
 
 __all__ = [
     "DOC_TYPES",

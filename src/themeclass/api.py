@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import ThemeclassError
+from .errors import Skipped, ThemeclassError
 from .metadata import extract_metadata
 from .readers import SUPPORTED_SUFFIXES, read_text
 from .report import Report
@@ -68,14 +67,6 @@ def _is_report_name(name: str) -> bool:
     if name.endswith(".gz"):
         name = name[:-3]
     return name.endswith(SUPPORTED_SUFFIXES)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that could not be read, and why."""
-
-    path: str
-    problem: str
 
 
 def read_all(paths: Iterable[PathLike], skipped: list[Skipped] | None = None) -> Iterator[Report]:

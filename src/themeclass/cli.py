@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import IO, Callable, Iterator, Sequence
 
 from . import __version__
-from .api import Skipped, read, report_paths
 from .atomic import atomic_write
-from .errors import ThemeclassError
+from .errors import Skipped, ThemeclassError
 
 
 @contextlib.contextmanager
@@ -30,6 +29,20 @@ def _output(path: str | None) -> Iterator[IO[str]]:
     else:
         with atomic_write(path) as fh:
             yield fh
+
+
+def read(path):
+    """:func:`themeclass.read`, imported on first use (``classify`` reads no reports)."""
+    from .api import read as read_report
+
+    return read_report(path)
+
+
+def report_paths(paths):
+    """:func:`themeclass.report_paths`, imported on first use."""
+    from .api import report_paths as paths_of
+
+    return paths_of(paths)
 
 
 def _read_each(paths: Sequence[str], skipped: list[Skipped]):
@@ -129,11 +142,14 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     rows = _read_units(args.input)
     model = load(args.model)
-    results = model.predict([r["text"] for r in rows], [r.get("section") for r in rows], n_jobs=args.jobs or -1)
+
+    def line(i: int, found: dict) -> str:  # runs in the worker that classified unit i
+        themes = {theme: res.to_dict() for theme, res in found.items()}
+        return json.dumps({"id": rows[i].get("id"), "themes": themes}, ensure_ascii=False) + "\n"
+
+    lines = model.predict([r["text"] for r in rows], [r.get("section") for r in rows], n_jobs=args.jobs or -1, finish=line)
     with _output(args.output) as out:
-        for row, found in zip(rows, results):
-            themes = {theme: res.to_dict() for theme, res in found.items()}
-            out.write(json.dumps({"id": row.get("id"), "themes": themes}, ensure_ascii=False) + "\n")
+        out.writelines(lines)
     _exit_fast = True  # output complete and closed; no pools or temp files left to clean up
     return 0
 

@@ -27,12 +27,11 @@ import platform
 import sys
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from . import __version__
-from .api import read
 from .atomic import atomic_write
 from .corpus import Labelled, checksum, theme_matrix
 from .errors import ThemeclassError
@@ -48,10 +47,8 @@ from .evidence import (
     weakness_call,
 )
 from .features import HashTfidf, Preparer, theme_features
-from .metadata import extract_metadata
 from .report import Report, Unit
 from .rules import THEMES, load_patterns
-from .segment import segment
 
 FORMAT_VERSION = 1
 def _models_dir() -> Path:
@@ -161,31 +158,33 @@ class ThemeModel(Preparer):
         return _softmax(z)
 
     def predict(self, texts: Sequence[str], sections: Sequence[str | None] | None = None,
-                n_jobs: int | None = 1) -> list[dict[str, ThemeResult]]:
+                n_jobs: int | None = 1, finish: Callable[[int, dict[str, ThemeResult]], Any] | None = None) -> list:
         """For each text, the themes found: ``{theme: ThemeResult}`` (empty when none).
 
         ``n_jobs`` > 1 (``-1``: all cores) splits a long list over forked worker
         processes; each unit's result does not depend on the others, so the output
         is the same however it is split. Where ``fork`` is not available (Windows,
         macOS default), or for fewer than ``PARALLEL_MIN`` texts, it runs here.
+        ``finish(i, found)``, if given, is applied to each result where it was
+        computed (in the worker: serialising there shares that cost too), and
+        ``predict`` returns what it returns instead.
         """
         texts = [t if isinstance(t, str) else str(t) for t in texts]
         sections = list(sections) if sections is not None else [None] * len(texts)
+        jobs = _workers(n_jobs, len(texts))
+        if jobs > 1:
+            return _predict_forked(self, texts, sections, jobs, finish)
+        return self._predict_texts(texts, sections, 0, finish)
+
+    def _predict_texts(self, texts: Sequence[str], sections: Sequence[str | None], offset: int = 0,
+                       finish: Callable[[int, dict[str, ThemeResult]], Any] | None = None) -> list:
         out: list[dict[str, ThemeResult]] = [{} for _ in texts]
         todo = [i for i, t in enumerate(texts) if t.strip()]
-        if not todo:
-            return out
-        jobs = _workers(n_jobs, len(todo))
-        if jobs > 1:
-            results = _predict_forked(self, [texts[i] for i in todo], [sections[i] for i in todo], jobs)
-        else:
-            results = self._predict_texts([texts[i] for i in todo], [sections[i] for i in todo])
-        for i, found in zip(todo, results):
-            out[i] = found
-        return out
-
-    def _predict_texts(self, texts: Sequence[str], sections: Sequence[str | None]) -> list[dict[str, ThemeResult]]:
-        return self.predict_prepared(self.prepare(texts), sections)
+        if todo:
+            units = self.prepare(texts[i] for i in todo)
+            for i, found in zip(todo, self.predict_prepared(units, [sections[i] for i in todo])):
+                out[i] = found
+        return out if finish is None else [finish(offset + i, found) for i, found in enumerate(out)]
 
     def predict_prepared(self, units, sections: Sequence[str | None]) -> list[dict[str, ThemeResult]]:
         """:meth:`predict` for units already read into arrays (see :class:`Preparer`)."""
@@ -222,9 +221,14 @@ class ThemeModel(Preparer):
         """Read and segment a report (a path) or a text, and tag every unit."""
         as_path = not isinstance(source, str) or (len(source) < 4096 and "\n" not in source and Path(source).exists())
         if as_path:
+            from .api import read
+
             report = read(Path(source))
         else:
             text = str(source)
+            from .metadata import extract_metadata
+            from .segment import segment
+
             report = Report(id="text", text=text, metadata=extract_metadata(text, "text"), units=segment(text, "text"))
             if not report.units and text.strip():
                 report.units = [Unit(report="text", index=0, text=" ".join(text.split()), start=0, end=len(text))]
@@ -300,7 +304,7 @@ class ThemeModel(Preparer):
 
 #: Fewer texts than this are predicted in this process: forking would cost more than it saves.
 PARALLEL_MIN = 2000
-_FORKED: ThemeModel | None = None  # the model a forked worker inherits
+_FORKED: tuple | None = None  # (model, finish) a forked worker inherits
 
 
 def _workers(n_jobs: int | None, n: int) -> int:
@@ -312,25 +316,27 @@ def _workers(n_jobs: int | None, n: int) -> int:
     return max(1, min(cores if n_jobs < 0 else n_jobs, n // (PARALLEL_MIN // 2)))
 
 
-def _predict_chunk(args: tuple[list[str], list[str | None]]) -> list[dict[str, ThemeResult]]:
+def _predict_chunk(args: tuple[list[str], list[str | None], int]) -> list:
     assert _FORKED is not None
-    return _FORKED._predict_texts(*args)
+    model, finish = _FORKED
+    return model._predict_texts(*args, finish)
 
 
-def _predict_forked(model: ThemeModel, texts: list[str], sections: list[str | None], jobs: int) -> list[dict[str, ThemeResult]]:
+def _predict_forked(model: ThemeModel, texts: list[str], sections: list[str | None], jobs: int,
+                    finish: Callable | None) -> list:
     """Predict contiguous chunks in forked workers (they share the loaded model and
     pipeline for free); this process takes the first chunk itself."""
     import multiprocessing
 
     global _FORKED
     bounds = np.linspace(0, len(texts), jobs + 1).astype(int)
-    chunks = [(texts[a:b], sections[a:b]) for a, b in zip(bounds, bounds[1:])]
+    chunks = [(texts[a:b], sections[a:b], int(a)) for a, b in zip(bounds, bounds[1:])]
     model._nlp()  # build the pipeline before forking, so workers inherit it
-    _FORKED = model
+    _FORKED = (model, finish)
     try:
         with multiprocessing.get_context("fork").Pool(jobs - 1) as pool:
             pending = pool.map_async(_predict_chunk, chunks[1:])
-            first = model._predict_texts(*chunks[0])
+            first = model._predict_texts(*chunks[0], finish)
             rest = pending.get()
     finally:
         _FORKED = None
