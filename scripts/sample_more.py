@@ -20,6 +20,7 @@ round once. The rounds so far:
 
     python scripts/sample_more.py --round 2 --seed 2027   # 36 training + 4 evaluation reports
     python scripts/sample_more.py --round 3 --seed 2028   # 42 training reports, no new evaluation ones
+    python scripts/sample_more.py --round 4 --seed 2029   # 42 more training reports
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ OUT = CORPUS / "labelled"
 PLANS = {
     2: ({"ilacs": (2, 14), "focused": (2, 12), "jtai": (0, 4), "sif": (0, 6)}, 6, 2, 120),
     3: ({"ilacs": (0, 16), "focused": (0, 14), "jtai": (0, 5), "sif": (0, 7)}, 7, 0, 80),
+    4: ({"ilacs": (0, 16), "focused": (0, 14), "jtai": (0, 5), "sif": (0, 7)}, 7, 0, 80),
 }
 PER_REPORT = 25
 SUFFICIENCY_CUES = re.compile(
