@@ -59,5 +59,5 @@ def test_package_names_resolve_lazily_to_the_functions():
     import themeclass.analyse  # noqa: F401  (imports the submodules that share names with functions)
 
     assert callable(themeclass.trace) and callable(themeclass.read) and callable(themeclass.load)
-    assert callable(themeclass.segment.segment)
+    assert callable(themeclass.segment.segment) and callable(themeclass.api.report_id)
     assert {"read", "load", "trace", "ThemeModel"} <= set(dir(themeclass))

@@ -30,18 +30,24 @@ _LAZY = {
 }
 
 
+_SUBMODULES = {
+    "analyse", "api", "atomic", "classify", "cli", "component", "corpus", "evaluate", "evidence", "features",
+    "label", "metadata", "model", "plots", "readers", "report", "rules", "segment", "sentiment", "trace",
+}
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value
         return value
-    if name in ("segment", "component"):  # the modules (themeclass.segment.segment(text) cuts text into units)
+    if name in _SUBMODULES:  # e.g. themeclass.segment.segment(text) cuts text into units
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY) | {"segment", "component"})
+    return sorted(set(globals()) | set(_LAZY) | _SUBMODULES)
 
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the names above, eagerly

@@ -225,7 +225,7 @@ def _mark_footnote(page_lines: list[Line]) -> None:
             continue
         mark = re.compile(rf"[A-Za-z?.,’)]{line.text}(?:\s|$)")
         earlier = page_lines[: len(page_lines) - len(tail) + i]
-        if any(mark.search(l.text) for l in earlier) and tail[i + 1].text[:1].isupper():
+        if tail[i + 1].text[:1].isupper() and mark.search("\n".join(l.text for l in earlier)):
             for note in tail[i:]:
                 if note.role == "content":
                     note.role = "furniture"
@@ -268,6 +268,8 @@ def _starts_new(line: Line) -> bool:
 def _question_heading(block: Block, line: Line) -> bool:
     """A short question, such as "What is it like to be a child ... in this area?",
     is a heading even when the answer follows without a gap."""
+    if not block.lines[-1].text.rstrip("0123456789").endswith("?"):  # cheap test first: most lines fail it
+        return False
     raw = _FOOTNOTE_REF.sub("", " ".join(l.text for l in block.lines))
     return raw.endswith("?") and len(raw.split()) <= QUESTION_WORDS and line.text[:1].isupper()
 
