@@ -21,6 +21,7 @@ round once. The rounds so far:
     python scripts/sample_more.py --round 2 --seed 2027   # 36 training + 4 evaluation reports
     python scripts/sample_more.py --round 3 --seed 2028   # 42 training reports, no new evaluation ones
     python scripts/sample_more.py --round 4 --seed 2029   # 42 more training reports
+    python scripts/sample_more.py --round 5 --seed 2030   # 2 more whole evaluation reports
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ PLANS = {
     2: ({"ilacs": (2, 14), "focused": (2, 12), "jtai": (0, 4), "sif": (0, 6)}, 6, 2, 120),
     3: ({"ilacs": (0, 16), "focused": (0, 14), "jtai": (0, 5), "sif": (0, 7)}, 7, 0, 80),
     4: ({"ilacs": (0, 16), "focused": (0, 14), "jtai": (0, 5), "sif": (0, 7)}, 7, 0, 80),
+    5: ({"ilacs": (1, 0), "focused": (1, 0)}, 0, 1, 0),  # keeps the evaluation split >= 15% of all units
 }
 PER_REPORT = 25
 SUFFICIENCY_CUES = re.compile(
@@ -139,12 +141,13 @@ def main() -> None:
             fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     bdir = OUT / "batches"
     first_batch = 1 + max(int(p.stem.split("_")[1]) for p in bdir.glob("batch_*.jsonl"))
-    train = deal([r for r in records if r["split"] == "train"], n_train_batches)
+    train = deal([r for r in records if r["split"] == "train"], n_train_batches) if n_train_batches else []
     evaluation = deal([r for r in records if r["split"] == "eval"], n_eval_batches) if n_eval_batches else []
     for i, batch in enumerate(train + evaluation, start=first_batch):
         write_batch(bdir / f"batch_{i:02d}.jsonl", batch)
     double = sorted(rng.sample(records, n_double), key=lambda r: r["id"])
-    write_batch(bdir / f"double_{args.round:02d}.jsonl", double)
+    if double:
+        write_batch(bdir / f"double_{args.round:02d}.jsonl", double)
     eval_reports = sorted({r["report"] for r in records if r["split"] == "eval"})
     print(f"round {args.round}: {len(records)} units from {len({r['report'] for r in records})} reports; "
           f"eval {sum(r['split'] == 'eval' for r in records)} units from {eval_reports}; "
