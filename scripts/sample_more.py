@@ -34,6 +34,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from sample_units import spread  # the same spreading of reports over years as round one
 from themeclass import read
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,22 +61,6 @@ OTHER_CUES = re.compile(
     r"care proceedings|pre-proceedings|life story|independent reviewing",
     re.I,
 )
-
-
-def spread(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
-    """n reports spread as evenly as possible over the years present."""
-    by_year: dict[str, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_year[row["date"][:4]].append(row)
-    for group in by_year.values():
-        rng.shuffle(group)
-    chosen: list[dict] = []
-    years = sorted(by_year)
-    while len(chosen) < n and any(by_year.values()):
-        for year in years:
-            if by_year[year] and len(chosen) < n:
-                chosen.append(by_year[year].pop())
-    return chosen
 
 
 def sample_units(units: list, k: int, rng: random.Random) -> list:
