@@ -43,7 +43,7 @@ def section_cues(sections: Sequence[str | None]) -> np.ndarray:
     for row, section in enumerate(sections):
         if not section:
             continue
-        for col, (name, pattern) in enumerate(SECTION_CUES):
+        for col, (_, pattern) in enumerate(SECTION_CUES):
             out[row, col] = bool(pattern.search(section))
         if out[row, 1]:
             out[row, 2] = 0
@@ -122,11 +122,12 @@ def recurrence_cue(unit: Prepared, sentences: Sequence[tuple[int, int]]) -> bool
 def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf: HashTfidf,
                        context_weight: float = 0.0, section_weight: float = 0.0, follow: int = 0) -> Features:
     """Sentiment features of (unit, theme, section) items: TF-IDF of the evidence
-    sentences' words (see :func:`evidence_sentences`; ``follow`` as there), the hedges matched in them, the theme, whether the section
-    is a list of things to improve, and (scaled by ``context_weight``) TF-IDF and
-    hedges of the whole unit, since a judgement is often stated in a sentence
-    next to the one naming the theme; and (scaled by ``section_weight``) what
-    the section heading says: its grade, or that it lists strengths."""
+    sentences' words (see :func:`evidence_sentences`; ``follow`` as there), the
+    hedges matched in them, the theme, whether the section is a list of things to
+    improve; (scaled by ``context_weight``) TF-IDF and hedges of the whole unit,
+    since a judgement is often stated in a sentence next to the one naming the
+    theme; and (scaled by ``section_weight``) what the section heading says: its
+    grade, or that it lists strengths."""
     ranges = [evidence_sentences(u, theme, follow) for u, theme, _ in items]
     grams = [u.ngrams(tfidf.ngram_range, r) for (u, _, _), r in zip(items, ranges)]
     extra = np.zeros((len(items), len(THEMES) + 1))

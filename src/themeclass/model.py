@@ -113,6 +113,8 @@ class ThemeModel(Preparer):
         self._theme_tfidf = _tfidf(theme)
         self._sentiment_tfidf = _tfidf(sentiment)
         # Models before 2026-11-23 have no section features and read only the cue sentences.
+        self._theme_section_weight = float(theme.get("section_weight", 0.0))
+        self._context_weight = float(sentiment.get("context_weight", 0.0))
         self._section_weight = float(sentiment.get("section_weight", 0.0))
         self._follow = int(sentiment.get("follow", 0))
         self._section_tfidf = None
@@ -147,12 +149,11 @@ class ThemeModel(Preparer):
     # -- prediction -----------------------------------------------------------------
     def theme_proba(self, units, sections: Sequence[str | None] | None = None) -> np.ndarray:
         X = theme_features(units, self._theme_tfidf, float(self.theme["rule_weight"]), sections,
-                           self._section_tfidf, float(self.theme.get("section_weight", 0.0)))
+                           self._section_tfidf, self._theme_section_weight)
         return 1.0 / (1.0 + np.exp(-X.scores(self.theme["coef"], self.theme["intercept"])))
 
     def sentiment_proba(self, items) -> np.ndarray:
-        context = float(self.sentiment.get("context_weight", 0.0))
-        X = sentiment_features(items, self._sentiment_tfidf, context, self._section_weight, self._follow)
+        X = sentiment_features(items, self._sentiment_tfidf, self._context_weight, self._section_weight, self._follow)
         z = X.scores(self.sentiment["coef"], self.sentiment["intercept"])
         if z.shape[1] == 1:  # a two-class model
             p = 1.0 / (1.0 + np.exp(-z[:, 0]))
