@@ -154,3 +154,13 @@ def test_forked_workers_give_the_same_results_as_one_process(monkeypatch):
     alone = model.predict(texts, sections)
     assert model.predict(texts, sections, n_jobs=2) == alone
     assert sum(bool(found) for found in alone) > len(texts) // 2
+
+
+def test_a_graded_section_heading_moves_the_sentiment_of_what_sits_under_it():
+    # Inspectors write under "…: inadequate" in that grade's voice: the same words weigh differently.
+    model = load()
+    text = "Managers review children's plans and supervision takes place regularly."
+    under = {grade: model.predict([text], [f"The experiences and progress of children in care: {grade}"])[0]["supervision"]
+             for grade in ("inadequate", "outstanding")}
+    assert under["inadequate"].score < under["outstanding"].score
+    assert under["outstanding"].sentiment == "positive"
