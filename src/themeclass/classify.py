@@ -70,9 +70,10 @@ class ThemeClassifier(Preparer, BaseEstimator):
 
     def _features(self, units: Sequence[Prepared], sections: Sequence[str | None], fit: bool = False):
         if fit:
-            self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(units) // 4)))
+            min_df = min(self.min_df, max(1, len(units) // 4))
+            self.vectorizer_ = HashTfidf(self.ngram_range, min_df)
             self.vectorizer_.fit(None, [u.ngrams(self.ngram_range) for u in units])
-            self.section_vectorizer_ = HashTfidf((1, 1), min(self.min_df, max(1, len(units) // 4)))
+            self.section_vectorizer_ = HashTfidf((1, 1), min_df)
             self.section_vectorizer_.fit(None, [section_tokens(s) for s in sections])
         return theme_features(units, self.vectorizer_, self.rule_weight, sections, self.section_vectorizer_,
                               self.section_weight).tocsr()
@@ -159,7 +160,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
                 "section_vocabulary": self.section_vectorizer_.vocabulary_, "section_idf": self.section_vectorizer_.idf_,
                 "section_weight": np.array(self.section_weight)}
 
-    def score(self, X: Iterable, Y) -> float:  # noqa: D102
+    def score(self, X: Iterable, Y) -> float:
         """Macro-F1 over the five themes (not subset accuracy)."""
         return float(f1_score(np.asarray(Y, dtype=int), self.predict(X), average="macro", zero_division=0))
 

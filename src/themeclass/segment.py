@@ -270,8 +270,13 @@ def _question_heading(block: Block, line: Line) -> bool:
     is a heading even when the answer follows without a gap."""
     if not block.lines[-1].text.rstrip("0123456789").endswith("?"):  # cheap test first: most lines fail it
         return False
-    raw = _FOOTNOTE_REF.sub("", " ".join(l.text for l in block.lines))
-    return raw.endswith("?") and len(raw.split()) <= QUESTION_WORDS and line.text[:1].isupper()
+    return line.text[:1].isupper() and _short_question(block.raw)
+
+
+def _short_question(text: str) -> bool:
+    """At most ``QUESTION_WORDS`` words ending in "?" (a footnote mark after it allowed)."""
+    text = _FOOTNOTE_REF.sub("", text)
+    return text.endswith("?") and len(text.split()) <= QUESTION_WORDS
 
 
 def _is_bullet_start(line: Line, prev: Line | None) -> bool:
@@ -422,7 +427,7 @@ def _heading_like(block: Block) -> bool:
         return True  # "The experiences and progress of children in care: good." (2019 style)
     if not words or _TERMINAL.search(text) and not text.endswith("?"):
         return False
-    if text.endswith(":") and len(words) <= 14 or text.endswith("?") and len(words) <= QUESTION_WORDS:
+    if text.endswith(":") and len(words) <= 14 or _short_question(text):
         return True
     if _TERMINAL.search(text):
         return False
