@@ -164,3 +164,27 @@ def test_a_graded_section_heading_moves_the_sentiment_of_what_sits_under_it():
              for grade in ("inadequate", "outstanding")}
     assert under["inadequate"].score < under["outstanding"].score
     assert under["outstanding"].sentiment == "positive"
+
+
+def test_an_uncertain_theme_needs_clearer_criticism_to_count_as_a_weakness():
+    # P(weakness) 0.55: a weakness when the theme is sure (0.55 x 0.9 >= 0.4), not when it is a guess (x 0.5).
+    from themeclass.evidence import pair_thresholds, weakness_call
+
+    classes = ["mixed", "negative", "neutral", "positive"]
+    proba = np.array([[0.25, 0.30, 0.05, 0.40]] * 2)
+    thresholds = pair_thresholds([0.9, 0.5], joint=0.4, fallback=0.5)
+    assert weakness_call(proba, classes, thresholds) == ["negative", "positive"]
+    assert list(pair_thresholds([0.9, 0.5], joint=None, fallback=0.35)) == [0.35, 0.35]  # models before the joint threshold
+
+
+def test_training_tunes_the_joint_threshold_from_out_of_fold_probabilities(tiny_model, tiny_labelled):
+    from themeclass.model import _JOINT_GRID, joint_threshold
+    from themeclass.sentiment import ThemeSentiment
+
+    model = load(tiny_model)
+    assert float(model.sentiment["joint_threshold"]) in _JOINT_GRID
+    assert model.info["sidecar"]["weakness_thresholds"]["joint"] == float(model.sentiment["joint_threshold"])
+    records = load_labelled([tiny_labelled])
+    clf = ThemeClassifier(cv=0).fit([r.text for r in records], theme_matrix(records))
+    sent = ThemeSentiment(cv=0).fit([(r.text, t) for r in records for t in r.themes], [s for r in records for s in r.themes.values()])
+    assert clf.oof_proba_ is None and joint_threshold(records, clf.prepare([r.text for r in records]), clf, sent) is None

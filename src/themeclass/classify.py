@@ -8,9 +8,11 @@ logistic regression per theme over TF-IDF word and bigram features, the counts
 of the rule matches and the words of the section heading, each feature scaled by
 its log-count ratio for that theme as in NB-SVM (``nb_alpha`` smooths the counts;
 ``None`` gives plain logistic regression), and a decision threshold per theme
-chosen by cross-validation on the training data only. Because it follows the estimator
-conventions (parameters stored untouched in ``__init__``, learned attributes
-ending in ``_``), ``clone``, ``cross_val_score`` and ``GridSearchCV`` work.
+chosen by cross-validation on the training data only (the out-of-fold
+probabilities are kept as ``oof_proba_``: ``ThemeModel.train`` tunes the weakness
+call on them). Because it follows the estimator conventions (parameters stored
+untouched in ``__init__``, learned attributes ending in ``_``), ``clone``,
+``cross_val_score`` and ``GridSearchCV`` work.
 
 >>> clf = ThemeClassifier(cv=2)
 >>> texts = ["Care leavers have pathway plans.", "Supervision is regular.", "Pathway plans are up to date.", "Managers' supervision is reflective."] * 3
@@ -116,6 +118,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
         self.classes_ = np.array(THEMES)
         features = self._features(docs, sections, fit=True)
         self.thresholds_ = np.full(len(THEMES), 0.5)
+        self.oof_proba_ = None
         if self.cv and self.cv > 1 and len(docs) >= 2 * self.cv:
             oof = np.zeros(Y.shape, dtype=float)
             folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
@@ -123,7 +126,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
             fitted = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(self._fit_models)(features[tr], Y[tr]) for tr, _ in splits)
             for (_, test), models in zip(splits, fitted):
                 oof[test] = self._proba(models, features[test])
-            oof = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
+            oof = self.oof_proba_ = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
             for j in range(len(THEMES)):
                 if Y[:, j].any():
                     scores = np.round([f1_score(Y[:, j], oof[:, j] >= t, zero_division=0) for t in _THRESHOLDS], 6)

@@ -145,21 +145,23 @@ def sentiment_features(items: Sequence[tuple[Prepared, str, str | None]], tfidf:
     return features
 
 
-def reweight(proba: np.ndarray, classes: Sequence[str], threshold: float) -> np.ndarray:
+def reweight(proba: np.ndarray, classes: Sequence[str], threshold) -> np.ndarray:
     """Shift sentiment probabilities so that "weakness" wins exactly when
     P(negative) + P(mixed) reaches ``threshold`` (tuned by cross-validation for
-    weakness-F1): the weakness labels are scaled by (1 - t) / t and rows renormalised."""
+    weakness-F1; a number, or one per row): the weakness labels are scaled by
+    (1 - t) / t and rows renormalised."""
     proba = np.array(proba, dtype=float, copy=True)
     weak = [i for i, c in enumerate(classes) if c in WEAKNESS]
-    if weak and 0 < threshold < 1:
-        proba[:, weak] *= (1 - threshold) / threshold
+    t = np.clip(np.broadcast_to(np.asarray(threshold, dtype=float), (len(proba),)), 1e-6, 1 - 1e-6)
+    if weak and len(proba):
+        proba[:, weak] *= ((1 - t) / t)[:, None]
         proba /= proba.sum(axis=1, keepdims=True)
     return proba
 
 
-def weakness_call(proba: np.ndarray, classes: Sequence[str], threshold: float) -> list[str]:
-    """Labels from sentiment probabilities, deciding *weakness or not* first, then
-    the likelier label on that side."""
+def weakness_call(proba: np.ndarray, classes: Sequence[str], threshold) -> list[str]:
+    """Labels from sentiment probabilities, deciding *weakness or not* first (at
+    ``threshold``, a number or one per row), then the likelier label on that side."""
     q = reweight(proba, classes, threshold)
     weak = [i for i, c in enumerate(classes) if c in WEAKNESS]
     other = [i for i, c in enumerate(classes) if c not in WEAKNESS]
@@ -168,6 +170,17 @@ def weakness_call(proba: np.ndarray, classes: Sequence[str], threshold: float) -
         side = weak if weak and (not other or row[weak].sum() >= 0.5) else other
         out.append(classes[side[int(np.argmax(row[side]))]])
     return out
+
+
+def pair_thresholds(theme_proba: np.ndarray, joint: float | None, fallback: float) -> np.ndarray:
+    """The weakness threshold of each found (unit, theme) pair. With a ``joint``
+    threshold a pair is a weakness when P(theme) x P(weakness) reaches it, so an
+    uncertain theme needs clearer criticism than a sure one: this is the same as
+    P(weakness) >= joint / P(theme). Without one (models before 2026-11-23), ``fallback``."""
+    theme_proba = np.asarray(theme_proba, dtype=float)
+    if joint is None:
+        return np.full(len(theme_proba), fallback)
+    return joint / np.maximum(theme_proba, 1e-6)
 
 
 def signed_score(row: np.ndarray, classes: Sequence[str], label: str) -> float:

@@ -9,6 +9,10 @@ labels, training data checksum, evaluation scores and the SHA-256 of the ``.npz`
 Loading checks that checksum before reading the arrays, and needs neither
 scikit-learn nor joblib: it takes a few milliseconds.
 
+A found theme is a weakness when P(theme) x P(weakness) reaches the model's joint
+threshold, tuned for weakness-F1 by :func:`joint_threshold` on out-of-fold
+probabilities of the training data: an uncertain theme needs clearer criticism.
+
 >>> import themeclass
 >>> model = themeclass.load()                       # the shipped default model
 >>> report = model.analyse("Management oversight is not consistently evident in case records.")
@@ -42,6 +46,7 @@ from .evidence import (
     ThemeResult,
     evidence_sentences,
     improvement_section,
+    pair_thresholds,
     recurrence_cue,
     reweight,
     sentiment_features,
@@ -96,6 +101,46 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+_JOINT_GRID = np.round(np.arange(0.1, 0.701, 0.025), 3)
+
+
+def joint_threshold(records: Sequence[Labelled], units: Sequence, classifier, sentiment) -> float | None:
+    """The P(theme) x P(weakness) threshold that maximises weakness-F1 on the
+    training data, from the two estimators' out-of-fold probabilities.
+
+    Weakness-F1 counts (unit, theme) pairs, so a weakness can be missed or made
+    up by the theme classifier as well as by the sentiment model; tuning the two
+    thresholds apart ignores that. Found pairs nobody labelled (the theme is not
+    there) get P(weakness) from the fitted sentiment model, which never saw them.
+    ``None`` when the estimators were fitted without cross-validation."""
+    if classifier.oof_proba_ is None or sentiment.oof_proba_ is None:
+        return None
+    classes = [str(c) for c in sentiment.classes_]
+    weak_cols = [k for k, c in enumerate(classes) if c in WEAKNESS]
+    oof_weak = sentiment.oof_proba_[:, weak_cols].sum(axis=1)
+    p_weak, k = {}, 0
+    for i, r in enumerate(records):  # the sentiment items were built in this order
+        for theme in r.themes:
+            p_weak[(i, theme)] = oof_weak[k]
+            k += 1
+    found = [(i, THEMES[j]) for i, j in zip(*np.nonzero(classifier.oof_proba_ >= classifier.thresholds_))]
+    unlabelled = [pair for pair in found if pair not in p_weak]
+    if unlabelled:
+        proba = sentiment.predict_proba([(units[i], t, records[i].section) for i, t in unlabelled])
+        p_weak.update(zip(unlabelled, proba[:, weak_cols].sum(axis=1)))
+    gold = {(i, t) for i, r in enumerate(records) for t, s in r.themes.items() if s in WEAKNESS}
+    forced = np.array([improvement_section(records[i].section) for i, _ in found], dtype=bool)
+    joint = np.array([classifier.oof_proba_[i, THEMES.index(t)] * p_weak[(i, t)] for i, t in found])
+    is_gold = np.array([pair in gold for pair in found], dtype=bool)
+    scores = []
+    for tau in _JOINT_GRID:
+        pred = forced | (joint >= tau)
+        tp = int((pred & is_gold).sum())
+        scores.append(round(2 * tp / (pred.sum() + len(gold)), 6) if len(gold) else 0.0)
+    best = np.flatnonzero(np.array(scores) == max(scores))  # ties: the middle one
+    return float(_JOINT_GRID[best[len(best) // 2]])
+
+
 class ThemeModel(Preparer):
     """Themes and their sentiment for units of text, with evidence.
 
@@ -142,9 +187,13 @@ class ThemeModel(Preparer):
         items = [(u, theme, r.section) for u, r in zip(units, records) for theme in r.themes]
         labels = [label for r in records for label in r.themes.values()]
         sentiment = ThemeSentiment(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model).fit(items, labels)
+        sentiment_params = sentiment.linear_params()
+        joint = joint_threshold(records, units, classifier, sentiment)
+        if joint is not None:
+            sentiment_params["joint_threshold"] = np.array(joint)
         info = {"training_units": len(records), "training_reports": len({r.report for r in records}),
                 "training_checksum": checksum(records), "seed": seed}
-        return cls(classifier.linear_params(), sentiment.linear_params(), patterns, spacy_model, info)
+        return cls(classifier.linear_params(), sentiment_params, patterns, spacy_model, info)
 
     # -- prediction -----------------------------------------------------------------
     def theme_proba(self, units, sections: Sequence[str | None] | None = None) -> np.ndarray:
@@ -207,7 +256,9 @@ class ThemeModel(Preparer):
         if not items:
             return out
         sp = self.sentiment_proba(items)
-        threshold = float(self.sentiment.get("weakness_threshold", 0.5))
+        joint = self.sentiment.get("joint_threshold")
+        threshold = pair_thresholds(np.array(conf), None if joint is None else float(joint),
+                                    float(self.sentiment.get("weakness_threshold", 0.5)))
         labels = weakness_call(sp, self.sentiment_classes, threshold)
         adjusted = reweight(sp, self.sentiment_classes, threshold)
         for (unit, theme, section), p, c, i, label in zip(items, adjusted, conf, where, labels):
@@ -260,6 +311,8 @@ class ThemeModel(Preparer):
             "themes": list(THEMES),
             "sentiments": self.sentiment_classes,
             "thresholds": self.thresholds,
+            "weakness_thresholds": {name: float(self.sentiment[key]) for name, key in
+                                    (("sentiment", "weakness_threshold"), ("joint", "joint_threshold")) if key in self.sentiment},
             "spacy_model": self.spacy_model or "blank:en",
             "training": {**{k: v for k, v in self.info.items() if k != "sidecar"}, "files": training_data or []},
             "scores": scores or {},

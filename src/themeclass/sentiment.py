@@ -76,6 +76,7 @@ class ThemeSentiment(Preparer, BaseEstimator):
             raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
         features = self._features(items, fit=True)
         self.weakness_threshold_ = 0.5
+        self.oof_proba_ = None  # out-of-fold probabilities of the training items (columns: classes_), when cv
         if self.cv and self.cv > 1 and len(items) >= 4 * self.cv:
             # Tune the weakness threshold on out-of-fold probabilities (training data only).
             oof = np.zeros((len(items), len(np.unique(y))))
@@ -85,7 +86,7 @@ class ThemeSentiment(Preparer, BaseEstimator):
                 delayed(LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit)(features[tr], y[tr]) for tr, _ in splits)
             for (_, test), fold in zip(splits, folds):
                 oof[np.ix_(test, np.searchsorted(classes, fold.classes_))] = fold.predict_proba(features[test])
-            oof = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
+            oof = self.oof_proba_ = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
             gold = np.isin(y, WEAKNESS)
             best = max(_GRID, key=lambda t: f1_score(gold, np.isin(weakness_call(oof, list(classes), t), WEAKNESS), zero_division=0))
             self.weakness_threshold_ = float(best)
