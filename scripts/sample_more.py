@@ -22,6 +22,8 @@ round once. The rounds so far:
     python scripts/sample_more.py --round 3 --seed 2028   # 42 training reports, no new evaluation ones
     python scripts/sample_more.py --round 4 --seed 2029   # 42 more training reports
     python scripts/sample_more.py --round 5 --seed 2030   # 2 more whole evaluation reports
+
+Round 6 chose units by the model's uncertainty instead: ``scripts/sample_uncertain.py``.
 """
 
 from __future__ import annotations

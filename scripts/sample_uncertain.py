@@ -19,6 +19,9 @@ label than random ones (uncertainty sampling, the loop ``themeclass label export
   tuned on it by cross-validation);
 * draws a double-labelling sample.
 
+Each unit's ``"selection"`` in ``context/units.jsonl`` says how it was chosen:
+``eval``, ``uncertain`` or ``random``.
+
 Run once, after the default model of round five was trained:
 
     python scripts/sample_uncertain.py --seed 2031
@@ -59,34 +62,37 @@ def main() -> None:
     name = {row["file"]: Path(row["file"]).name.split(".")[0] for row in manifest}
     info = {name[row["file"]]: row for row in manifest}
 
-    def record(u, split: str) -> dict:
+    def record(u, split: str, selection: str) -> dict:
         row = info[u.report]
         return {"id": u.id, "report": u.report, "split": split, "type": row["type"], "year": int(row["date"][:4]),
-                "section": u.section, "kind": u.kind, "text": u.text, "round": ROUND}
+                "section": u.section, "kind": u.kind, "text": u.text, "round": ROUND, "selection": selection}
 
     records: list[dict] = []
     for doc_type, n in EVAL_PLAN.items():  # whole evaluation reports, drawn before anything else
         rows = [r for r in manifest if r["type"] == doc_type and r["date"][:4] >= "2014" and name[r["file"]] not in used]
         for row in spread(rows, n, rng):
-            records += [record(u, "eval") for u in read(CORPUS / row["file"]).units]
+            records += [record(u, "eval", "eval") for u in read(CORPUS / row["file"]).units]
     eval_reports |= {r["report"] for r in records}
 
     pool = [row for row in manifest if row["date"][:4] >= "2014" and name[row["file"]] not in eval_reports]
     margins = [m for row in pool for m in _margins(str(CORPUS / row["file"]), None) if m[1] not in labelled]
     margins.sort(key=lambda m: (m[0], m[1]))
     chosen: dict[str, set[str]] = {}  # report -> unit ids
+    selection: dict[str, str] = {}
     for _, uid, report, _, _ in margins:
         if sum(map(len, chosen.values())) == N_UNCERTAIN:
             break
         if len(chosen.get(report, ())) < PER_REPORT:
             chosen.setdefault(report, set()).add(uid)
+            selection[uid] = "uncertain"
     unused = [row for row in pool if name[row["file"]] not in used and name[row["file"]] not in chosen]
     for row in spread(unused, N_RANDOM // RANDOM_PER_REPORT, rng):
         units = [u for u in read(CORPUS / row["file"]).units if u.id not in labelled]
         chosen[name[row["file"]]] = {u.id for u in rng.sample(units, min(RANDOM_PER_REPORT, len(units)))}
     files = {name[row["file"]]: row["file"] for row in manifest}
     for report in sorted(chosen):
-        records += [record(u, "train") for u in read(CORPUS / files[report]).units if u.id in chosen[report]]
+        records += [record(u, "train", selection.get(u.id, "random")) for u in read(CORPUS / files[report]).units
+                    if u.id in chosen[report]]
 
     with context_file.open("a", encoding="utf-8") as fh:
         for r in records:
