@@ -48,3 +48,20 @@ def test_same_data_and_seed_give_identical_probabilities():
 def test_y_of_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="n_units x 5"):
         ThemeClassifier().fit(TEXTS, Y[:, :3])
+
+
+def test_grouped_thresholds_do_not_depend_on_the_order_of_the_units():
+    # groups (reports) keep a report's units in one fold, and the folds are drawn over
+    # the reports, so shuffling the units changes nothing but the order of oof_proba_
+    records = tiny_records(6)
+    texts = [r["text"] for r in records]
+    y = np.array([[int(t in r["themes"]) for t in THEMES] for r in records])
+    groups = [r["id"].split("#")[0] for r in records]
+    order = np.random.default_rng(0).permutation(len(texts))
+    a = ThemeClassifier(cv=3).fit(texts, y, groups=groups)
+    b = ThemeClassifier(cv=3).fit([texts[i] for i in order], y[order], groups=[groups[i] for i in order])
+    assert np.allclose(a.oof_proba_[order], b.oof_proba_, atol=1e-3)
+    assert np.array_equal(a.thresholds_, b.thresholds_)
+    # without groups the units themselves are dealt into folds, so order matters
+    c = ThemeClassifier(cv=3).fit([texts[i] for i in order], y[order])
+    assert not np.allclose(a.oof_proba_[order], c.oof_proba_, atol=1e-3)

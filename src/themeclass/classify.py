@@ -31,7 +31,7 @@ from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import KFold
+from sklearn.model_selection import GroupKFold, KFold
 
 from .features import RULE_LABELS, HashTfidf, Prepared, Preparer, section_tokens, theme_features
 from .rules import THEMES
@@ -104,12 +104,16 @@ class ThemeClassifier(Preparer, BaseEstimator):
         return np.column_stack(cols)
 
     # -- estimator API --------------------------------------------------------------
-    def fit(self, X: Iterable, Y) -> "ThemeClassifier":
-        """Learn from texts (or Docs) and an n_units x 5 0/1 matrix ``Y``; returns self."""
-        with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
-            return self._fit(X, Y)
+    def fit(self, X: Iterable, Y, groups: Sequence | None = None) -> "ThemeClassifier":
+        """Learn from texts (or Docs) and an n_units x 5 0/1 matrix ``Y``; returns self.
 
-    def _fit(self, X: Iterable, Y) -> "ThemeClassifier":
+        ``groups`` (e.g. each unit's report) keeps a group's units in one
+        cross-validation fold when the thresholds are tuned, so they are tuned on
+        probabilities for unseen reports, as the model will be used."""
+        with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
+            return self._fit(X, Y, groups)
+
+    def _fit(self, X: Iterable, Y, groups: Sequence | None = None) -> "ThemeClassifier":
         texts, sections = self._split(X)
         docs = self.prepare(texts)
         Y = np.asarray(Y, dtype=int)
@@ -119,10 +123,14 @@ class ThemeClassifier(Preparer, BaseEstimator):
         features = self._features(docs, sections, fit=True)
         self.thresholds_ = np.full(len(THEMES), 0.5)
         self.oof_proba_ = None
+        if groups is not None and len(set(groups)) < self.cv:
+            groups = None  # too few groups to split by
         if self.cv and self.cv > 1 and len(docs) >= 2 * self.cv:
             oof = np.zeros(Y.shape, dtype=float)
-            folds = KFold(self.cv, shuffle=True, random_state=self.random_state)
-            splits = list(folds.split(features))
+            if groups is None:
+                splits = list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(features))
+            else:
+                splits = list(GroupKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, groups=groups))
             fitted = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(self._fit_models)(features[tr], Y[tr]) for tr, _ in splits)
             for (_, test), models in zip(splits, fitted):
                 oof[test] = self._proba(models, features[test])

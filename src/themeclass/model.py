@@ -183,10 +183,12 @@ class ThemeModel(Preparer):
         patterns = load_patterns() if patterns is None else patterns
         classifier = ThemeClassifier(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model)
         units = classifier.prepare([r.text for r in records])  # tokenised once, for both estimators
-        classifier.fit(list(zip(units, [r.section for r in records])), theme_matrix(records))
+        reports = [r.report for r in records]  # thresholds are tuned on folds of whole reports
+        classifier.fit(list(zip(units, [r.section for r in records])), theme_matrix(records), groups=reports)
         items = [(u, theme, r.section) for u, r in zip(units, records) for theme in r.themes]
         labels = [label for r in records for label in r.themes.values()]
-        sentiment = ThemeSentiment(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model).fit(items, labels)
+        sentiment = ThemeSentiment(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model).fit(
+            items, labels, groups=[r.report for r in records for _ in r.themes])
         sentiment_params = sentiment.linear_params()
         joint = joint_threshold(records, units, classifier, sentiment)
         if joint is not None:

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from .evidence import LABELS, WEAKNESS, evidence_sentences, sentiment_features, weakness_call
 from .features import HashTfidf, Prepared, Preparer
@@ -63,12 +63,13 @@ class ThemeSentiment(Preparer, BaseEstimator):
             self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(items) // 4))).fit(None, grams)
         return sentiment_features(items, self.vectorizer_, self.context_weight, self.section_weight, self.follow).tocsr()
 
-    def fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
-        """Learn from (text_or_doc, theme, section) items and their sentiment labels; returns self."""
+    def fit(self, X: Iterable, y: Sequence[str], groups: Sequence | None = None) -> "ThemeSentiment":
+        """Learn from (text_or_doc, theme, section) items and their sentiment labels; returns self.
+        ``groups`` (each item's report) keeps a group in one fold when the weakness threshold is tuned."""
         with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
-            return self._fit(X, y)
+            return self._fit(X, y, groups)
 
-    def _fit(self, X: Iterable, y: Sequence[str]) -> "ThemeSentiment":
+    def _fit(self, X: Iterable, y: Sequence[str], groups: Sequence | None = None) -> "ThemeSentiment":
         items = self._items(X)
         y = np.asarray(y)
         unknown = set(y) - set(LABELS)
@@ -81,7 +82,11 @@ class ThemeSentiment(Preparer, BaseEstimator):
             # Tune the weakness threshold on out-of-fold probabilities (training data only).
             oof = np.zeros((len(items), len(np.unique(y))))
             classes = np.unique(y)
-            splits = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, y))
+            if groups is not None and len(set(groups)) >= self.cv:
+                folds = StratifiedGroupKFold(self.cv, shuffle=True, random_state=self.random_state)
+                splits = list(folds.split(features, y, groups))
+            else:
+                splits = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, y))
             folds = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(
                 delayed(LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit)(features[tr], y[tr]) for tr, _ in splits)
             for (_, test), fold in zip(splits, folds):
