@@ -193,7 +193,7 @@ class ThemeModel(Preparer):
         joint = joint_threshold(records, units, classifier, sentiment)
         if joint is not None:
             sentiment_params["joint_threshold"] = np.array(joint)
-        info = {"training_units": len(records), "training_reports": len({r.report for r in records}),
+        info = {"training_units": len(records), "training_reports": len(set(reports)),
                 "training_checksum": checksum(records), "seed": seed}
         return cls(classifier.linear_params(), sentiment_params, patterns, spacy_model, info)
 
