@@ -95,6 +95,28 @@ def deal(records: list[dict], n: int) -> list[list[dict]]:
     return batches
 
 
+def write_round(records: list[dict], round_no: int, n_train_batches: int, n_eval_batches: int, n_double: int,
+                rng: random.Random) -> None:
+    """Append a round's units to ``context/units.jsonl``, deal them into numbered
+    batches (training, then evaluation), draw the double-labelling sample, and say what was done."""
+    with (OUT / "context" / "units.jsonl").open("a", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    bdir = OUT / "batches"
+    first_batch = 1 + max(int(p.stem.split("_")[1]) for p in bdir.glob("batch_*.jsonl"))
+    train = deal([r for r in records if r["split"] == "train"], n_train_batches) if n_train_batches else []
+    evaluation = deal([r for r in records if r["split"] == "eval"], n_eval_batches) if n_eval_batches else []
+    for i, batch in enumerate(train + evaluation, start=first_batch):
+        write_batch(bdir / f"batch_{i:02d}.jsonl", batch)
+    double = sorted(rng.sample(records, n_double), key=lambda r: r["id"])
+    if double:
+        write_batch(bdir / f"double_{round_no:02d}.jsonl", double)
+    eval_reports = sorted({r["report"] for r in records if r["split"] == "eval"})
+    print(f"round {round_no}: {len(records)} units from {len({r['report'] for r in records})} reports; "
+          f"eval {sum(r['split'] == 'eval' for r in records)} units from {eval_reports}; "
+          f"batches {[len(b) for b in train + evaluation]}; double-label {len(double)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--round", type=int, choices=sorted(PLANS), required=True)
@@ -123,23 +145,7 @@ def main() -> None:
                     "id": u.id, "report": report.id, "split": split, "type": doc_type, "year": int(row["date"][:4]),
                     "section": u.section, "kind": u.kind, "text": u.text, "round": args.round,
                 })
-    with context_file.open("a", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    bdir = OUT / "batches"
-    first_batch = 1 + max(int(p.stem.split("_")[1]) for p in bdir.glob("batch_*.jsonl"))
-    train = deal([r for r in records if r["split"] == "train"], n_train_batches) if n_train_batches else []
-    evaluation = deal([r for r in records if r["split"] == "eval"], n_eval_batches) if n_eval_batches else []
-    for i, batch in enumerate(train + evaluation, start=first_batch):
-        write_batch(bdir / f"batch_{i:02d}.jsonl", batch)
-    double = sorted(rng.sample(records, n_double), key=lambda r: r["id"])
-    if double:
-        write_batch(bdir / f"double_{args.round:02d}.jsonl", double)
-    eval_reports = sorted({r["report"] for r in records if r["split"] == "eval"})
-    print(f"round {args.round}: {len(records)} units from {len({r['report'] for r in records})} reports; "
-          f"eval {sum(r['split'] == 'eval' for r in records)} units from {eval_reports}; "
-          f"batches {[len(b) for b in train + evaluation]}; double-label {len(double)}")
-
+    write_round(records, args.round, n_train_batches, n_eval_batches, n_double, rng)
 
 if __name__ == "__main__":
     main()

@@ -25,6 +25,11 @@ Each unit's ``"selection"`` in ``context/units.jsonl`` says how it was chosen:
 Run once, after the default model of round five was trained:
 
     python scripts/sample_uncertain.py --seed 2031
+
+The margins come from the model in the package's ``models/``; rebuilding round six
+exactly (checked: the same 1,192 units and batches) needs that model back in a
+checkout of its own: ``git checkout f2d4fa7 -- models/`` with the checkout's
+``src`` on ``PYTHONPATH`` and round six removed from ``context/units.jsonl``.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ import json
 import random
 from pathlib import Path
 
-from sample_more import OUT, CORPUS, deal, write_batch
+from sample_more import CORPUS, OUT, write_round
 from sample_units import spread
 from themeclass import read
 from themeclass.label import _margins
@@ -80,7 +85,7 @@ def main() -> None:
     chosen: dict[str, set[str]] = {}  # report -> unit ids
     selection: dict[str, str] = {}
     for _, uid, report, _, _ in margins:
-        if sum(map(len, chosen.values())) == N_UNCERTAIN:
+        if len(selection) == N_UNCERTAIN:
             break
         if len(chosen.get(report, ())) < PER_REPORT:
             chosen.setdefault(report, set()).add(uid)
@@ -89,26 +94,11 @@ def main() -> None:
     for row in spread(unused, N_RANDOM // RANDOM_PER_REPORT, rng):
         units = [u for u in read(CORPUS / row["file"]).units if u.id not in labelled]
         chosen[name[row["file"]]] = {u.id for u in rng.sample(units, min(RANDOM_PER_REPORT, len(units)))}
-    files = {name[row["file"]]: row["file"] for row in manifest}
     for report in sorted(chosen):
-        records += [record(u, "train", selection.get(u.id, "random")) for u in read(CORPUS / files[report]).units
+        records += [record(u, "train", selection.get(u.id, "random")) for u in read(CORPUS / info[report]["file"]).units
                     if u.id in chosen[report]]
 
-    with context_file.open("a", encoding="utf-8") as fh:
-        for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    bdir = OUT / "batches"
-    first_batch = 1 + max(int(p.stem.split("_")[1]) for p in bdir.glob("batch_*.jsonl"))
-    train = deal([r for r in records if r["split"] == "train"], N_TRAIN_BATCHES)
-    evaluation = deal([r for r in records if r["split"] == "eval"], N_EVAL_BATCHES)
-    for i, batch in enumerate(train + evaluation, start=first_batch):
-        write_batch(bdir / f"batch_{i:02d}.jsonl", batch)
-    double = sorted(rng.sample(records, N_DOUBLE), key=lambda r: r["id"])
-    write_batch(bdir / f"double_{ROUND:02d}.jsonl", double)
-    print(f"round {ROUND}: {len(records)} units from {len({r['report'] for r in records})} reports; "
-          f"eval {sum(r['split'] == 'eval' for r in records)} units from {sorted({r['report'] for r in records if r['split'] == 'eval'})}; "
-          f"batches {[len(b) for b in train + evaluation]}; double-label {len(double)}")
-
+    write_round(records, ROUND, N_TRAIN_BATCHES, N_EVAL_BATCHES, N_DOUBLE, rng)
 
 if __name__ == "__main__":
     main()
