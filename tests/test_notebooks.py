@@ -1,6 +1,7 @@
-"""The notebooks run top to bottom, offline, on the shipped corpus and model."""
+"""The notebooks run top to bottom, offline, on the shipped corpus and model, and do what they say."""
 
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,8 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_runs_in_under_two_minutes(path):
+@lru_cache(maxsize=None)  # each notebook runs once per session, however many tests read it
+def run(path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     notebook = nbformat.read(path, as_version=4)
@@ -17,7 +18,47 @@ def test_notebook_runs_in_under_two_minutes(path):
     started = time.perf_counter()
     nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     assert time.perf_counter() - started < 120
+    return notebook
 
 
-def test_there_are_three_notebooks():
-    assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_recurring_weaknesses", "03_retrain"]
+def outputs(notebook, mime):
+    """The outputs of each code cell holding ``mime`` (e.g. "image/png"), by cell index."""
+    found = {}
+    for i, cell in enumerate(notebook.cells):
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if mime in data:
+                found.setdefault(i, []).append(data[mime])
+    return found
+
+
+def cell_with(notebook, text):
+    return next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and text in c.source)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_runs_in_under_two_minutes(path):
+    notebook = run(path)
+    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+
+
+def test_the_trace_notebook_draws_its_figures_inline():
+    notebook = run(NOTEBOOKS[1])
+    images = outputs(notebook, "image/png")
+    assert cell_with(notebook, "plot_timeline") in images  # the figure itself, not "<Figure size ...>"
+    assert cell_with(notebook, "plot_heatmap") in images
+    tables = outputs(notebook, "text/html")
+    assert "current" in tables[cell_with(notebook, 'national["ranking"]')][0]
+
+
+def test_the_grade_validity_notebook_draws_the_calibration_figure():
+    notebook = run(NOTEBOOKS[3])
+    images = outputs(notebook, "image/png")
+    assert cell_with(notebook, "plt.subplots") in images
+    table = outputs(notebook, "text/plain")[cell_with(notebook, "balanced_accuracy(")][0]
+    assert "held-out" in table and "risk_response" in table
+
+
+def test_there_are_four_notebooks():
+    assert [p.stem for p in NOTEBOOKS] == ["01_quickstart", "02_recurring_weaknesses", "03_retrain", "04_grade_validity"]

@@ -257,11 +257,15 @@ def cmd_trace(args: argparse.Namespace) -> int:
         written.append(folder / "units.jsonl")
     national = traced.national()
     print(f"traced {national['reports']} reports of {national['authorities']} authorities in {time.perf_counter() - started:.1f} s")
-    print("recurring weaknesses, by number of authorities:")
+    print("recurring weaknesses, by number of authorities (current: reaching the latest report on the theme;"
+          " historic: judged better since):")
+    print(f"  {'theme':<15}{'current':>8}{'historic':>9}{'all':>5}")
     for row in national["ranking"]:
-        print(f"  {row['theme']:<15}{row['authorities']:>4}")
+        print(f"  {row['theme']:<15}{row['current']:>8}{row['historic']:>9}{row['authorities']:>5}")
     if national["unattributed_reports"]:
-        print(f"reports with no authority recognised (not traced): {len(national['unattributed_reports'])}")
+        print(f"reports with no authority recognised (listed, not traced): {len(national['unattributed_reports'])}")
+    if national["undated_reports"]:
+        print(f"reports with no date (listed, not in any run): {len(national['undated_reports'])}")
     print("wrote " + ", ".join(str(p) for p in written))
     return _report_skipped([Skipped(s["path"], s["problem"]) for s in result.skipped], national["reports"] + len(result.skipped))
 

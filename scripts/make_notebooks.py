@@ -1,0 +1,111 @@
+"""Write the notebooks in ``notebooks/`` from the cell texts below (outputs stripped).
+
+Keeping the cells here, as plain strings, makes a notebook's change readable in a
+diff. Run after editing:
+
+    python scripts/make_notebooks.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS: dict[str, list[tuple[str, str]]] = {}
+
+NOTEBOOKS["02_recurring_weaknesses"] = [
+    ("md", """# Recurring weaknesses: the national picture and one authority's timeline
+
+Traces all shipped reports (891 reports of 153 authorities) with the default model. Each report's
+judgement of each theme (strength, mixed, weakness, serious weakness) comes from `themeclass.judge`,
+fitted on Ofsted's grades of authorities A–L and checked on M–Z (`notebooks/04_grade_validity.ipynb`)."""),
+    ("code", """%matplotlib inline
+import pandas as pd
+import themeclass
+from themeclass.analyse import analyse_paths
+
+analysis = analyse_paths(["../corpus/reports"], progress=False)
+trace = themeclass.trace(analysis.summaries, analysis.skipped)
+national = trace.national()
+pd.DataFrame(national["ranking"])"""),
+    ("md", """**current**: the recurring weakness reaches the latest report that judges the theme; **historic**:
+a later report judged the theme better. Themes that recur as weaknesses, by the year the run ends:"""),
+    ("code", """pd.DataFrame(national["by_year"]).T.fillna(0).astype(int)"""),
+    ("md", """The tidy table: one row per report and theme, with counts by sentiment, the judgement's score and
+label, and the ids of the units that carry it."""),
+    ("code", """frame = trace.to_frame()
+frame[["authority", "report", "date", "theme", "units", "score", "judgement", "evidence"]].head()"""),
+    ("code", """# Share of reports that judge each theme a weakness, by year
+frame.assign(year=frame["date"].dt.year).pivot_table(index="year", columns="theme", values="weakness", aggfunc="mean").round(2)"""),
+    ("md", """## One authority: Liverpool
+
+Graded requires improvement in 2018, inadequate in 2023 and good in 2026 (care leavers: requires
+improvement)."""),
+    ("code", """recurring = trace.recurring()
+recurring[recurring["authority"] == "Liverpool"][["theme", "status", "kind", "report", "judgement", "text"]]"""),
+    ("code", """fig = trace.plot_timeline("Liverpool")"""),
+    ("code", """fig = trace.plot_heatmap(["Liverpool", "Sefton", "Knowsley"])"""),
+]
+
+NOTEBOOKS["04_grade_validity"] = [
+    ("md", """# Do the report judgements agree with Ofsted's grades?
+
+`benchmarks/grade_validity.py --csv benchmarks/results/grade_validity.csv` judged every graded full
+inspection (ILACS and SIF) of the shipped corpus with the default model and judge, and wrote one row per
+report and theme: the judgement's score and label, and Ofsted's grade of the matching area (help and
+protection for risk response, impact of leaders for supervision, children in care for permanence and
+sufficiency, care leavers for care leavers). The judge was fitted on authorities A–L; M–Z are held out."""),
+    ("code", """%matplotlib inline
+import matplotlib.pyplot as plt
+import pandas as pd
+from themeclass.judge import GRADE_ORDER, WEAK_GRADES, ReportJudge, balanced_accuracy
+
+rows = pd.read_csv("../benchmarks/results/grade_validity.csv")
+rows["weak_grade"] = rows["grade"].isin(WEAK_GRADES)
+rows["called_weak"] = rows["judgement"].isin(["weakness", "serious_weakness"])
+rows.groupby(["half", "theme"]).size().unstack(0)"""),
+    ("md", """Balanced accuracy of the weakness call (the mean of sensitivity and specificity), per half:"""),
+    ("code", """table = rows.groupby(["theme", "half"]).apply(
+    lambda g: balanced_accuracy(g["weak_grade"], g["called_weak"]), include_groups=False).unstack().round(3)
+table.loc["mean"] = table.mean().round(3)
+table"""),
+    ("md", """The calibration figure: each report's score against Ofsted's grade of the area, per theme
+(held-out reports filled, fit-half reports hollow); the dashed line is the theme's weakness cut."""),
+    ("code", """judge = ReportJudge.default()
+themes = ["risk_response", "supervision", "permanence", "care_leavers", "sufficiency"]
+grades = sorted(GRADE_ORDER, key=GRADE_ORDER.get)
+fig, axes = plt.subplots(1, len(themes), figsize=(16, 4), sharey=True)
+for ax, theme in zip(axes, themes):
+    sub = rows[rows["theme"] == theme]
+    for half, style in (("held-out", dict(color="C0")), ("fit", dict(facecolors="none", edgecolors="C1"))):
+        part = sub[sub["half"] == half]
+        x = part["grade"].map(GRADE_ORDER) + (0.12 if half == "fit" else -0.12)
+        ax.scatter(x, part["score"], s=14, alpha=0.7, label=half, **style)
+    ax.axhline(judge.cuts_[theme][1], color="grey", linestyle="--", linewidth=1)
+    ax.set_xticks(range(1, 5), [g.replace("requires_improvement", "req. impr.") for g in grades], rotation=30, fontsize=8)
+    ax.set_title(theme.replace("_", " "))
+axes[0].set_ylabel("judgement score")
+axes[0].legend(fontsize=8)
+fig.tight_layout()"""),
+]
+
+
+def build(name: str, cells: list[tuple[str, str]]) -> None:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src) for kind, src in cells]
+    for i, cell in enumerate(nb.cells):  # stable ids: a rebuilt notebook diffs only where its text changed
+        cell["id"] = f"{name[:2]}-{i:02d}"
+    nbformat.write(nb, ROOT / "notebooks" / f"{name}.ipynb")
+
+
+def main() -> None:
+    for name, cells in NOTEBOOKS.items():
+        build(name, cells)
+        print(f"wrote notebooks/{name}.ipynb")
+
+
+if __name__ == "__main__":
+    main()
