@@ -3,7 +3,9 @@
 Reads ``corpus/labelled/raw/batch_*.labels.jsonl`` (each unit labelled once, by
 reading it against the codebook) and writes ``corpus/labelled/train.jsonl`` and
 ``corpus/labelled/eval.jsonl`` by the split recorded in
-``corpus/labelled/context/units.jsonl``. Then compares each independent second
+``corpus/labelled/context/units.jsonl``. Units re-read since (``review/raw/review_*.labels.jsonl``,
+the re-reading of 1,758 units against the codebook's six rulings of 2026-11-30, drawn by
+``scripts/sample_rulings.py``) take their reviewed labels. Then compares each independent second
 labelling ``raw/double*.labels.jsonl`` (one per labelling round) with the first labels of the same units:
 Cohen's kappa per theme (theme present or not) and agreement on the sentiment of
 themes both labellings gave. Prints a Markdown summary for ``corpus/README.md``.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from themeclass import read
 from themeclass.atomic import atomic_write
-from themeclass.corpus import load_labelled
+from themeclass.corpus import Labelled, load_labelled
 from themeclass.evidence import LABELS
 from themeclass.rules import THEMES
 
@@ -63,7 +65,7 @@ def main() -> None:
             fh.write(json.dumps(c, ensure_ascii=False) + "\n")
     print(f"sections refreshed from the current segmenter: {changed} changed")
     batches = sorted((LABELLED / "raw").glob("batch_*.labels.jsonl"))
-    records = load_labelled(batches)
+    records = apply_reviews(load_labelled(batches))
     missing = set(context) - {r.id for r in records}
     by_split: dict[str, list] = {"train": [], "eval": []}
     for r in records:
@@ -89,6 +91,42 @@ def main() -> None:
         rounds.append(("all rounds", [r for _, rs in rounds for r in rs]))
     for name, second in rounds:
         agreement(name, first, second)
+
+
+def apply_reviews(records: list) -> list:
+    """Records with the labels of their latest re-reading, if any (reviews apply in file order)."""
+    reviewed: dict[str, dict] = {}
+    for path in sorted((LABELLED / "review" / "raw").glob("review_*.labels.jsonl")):
+        for line in path.open(encoding="utf-8"):
+            row = json.loads(line)
+            reviewed[row["id"]] = row
+    out = []
+    for r in records:
+        row = reviewed.get(r.id)
+        if row is not None:
+            r = Labelled(r.id, r.text, dict(row["themes"]), tuple(row.get("recurring") or []), r.section, r.split)
+        out.append(r)
+    changed = sum(1 for a, b in zip(records, out) if (a.themes, sorted(a.recurring)) != (b.themes, sorted(b.recurring)))
+    print(f"re-read against the codebook's rulings: {len(reviewed)} units, {changed} relabelled")
+    review_agreement(reviewed)
+    return out
+
+
+def review_agreement(reviewed: dict[str, dict]) -> None:
+    """How far a second, independent re-reading of a sample agrees with the first."""
+    path = LABELLED / "review" / "raw" / "double_review.labels.jsonl"
+    if not path.exists():
+        return
+    second = [json.loads(line) for line in path.open(encoding="utf-8")]
+    first = [reviewed[r["id"]] for r in second]
+    same = sum((a["themes"], sorted(a["recurring"])) == (b["themes"], sorted(b["recurring"])) for a, b in zip(first, second))
+    kappas = ", ".join(f"{t} {kappa([t in a['themes'] for a in first], [t in b['themes'] for b in second]):.2f}" for t in THEMES)
+    pairs = [(a["themes"][t], b["themes"][t]) for a, b in zip(first, second) for t in b["themes"] if t in a["themes"]]
+    changed_a, changed_b = [a["changed"] for a in first], [b["changed"] for b in second]
+    print(f"double re-reading of {len(second)} units: identical labels {same}/{len(second)}; kappa per theme {kappas}; "
+          f"sentiment {sum(x == y for x, y in pairs)}/{len(pairs)}; changed by both {sum(a and b for a, b in zip(changed_a, changed_b))}, "
+          f"first only {sum(a and not b for a, b in zip(changed_a, changed_b))}, second only "
+          f"{sum(b and not a for a, b in zip(changed_a, changed_b))} (kappa {kappa(changed_a, changed_b):.2f})")
 
 
 def agreement(name: str, first: dict, second: list) -> None:
