@@ -65,10 +65,10 @@ from joblib import Parallel, delayed
 from scipy.stats import spearmanr
 
 import themeclass
-from themeclass.atomic import atomic_write
+from themeclass.files import atomic_write
 from themeclass.judge import (GRADE_ORDER, GRADED_AREA, THEMES, WEAK_GRADES, ReportJudge, balanced_accuracy)
-from themeclass.metadata import normalise_grade
-from themeclass.trace import ReportSummary, Trace, summarise
+from themeclass.codebook import normalise_grade
+from themeclass.tracing import ReportSummary, Trace, summarise
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -259,7 +259,7 @@ def print_half(name: str, figs: dict) -> None:
 def sufficiency_check(grades) -> None:
     """How often Ofsted's own text (the hand-labelled units) calls sufficiency a
     weakness in reports it grades good or outstanding for children in care."""
-    from themeclass.corpus import load_labelled
+    from themeclass.learning.dataset import load_labelled
 
     records = load_labelled([CORPUS / "labelled" / "train.jsonl", CORPUS / "labelled" / "eval.jsonl"])
     by_grade: dict[str, Counter] = defaultdict(Counter)
@@ -280,7 +280,7 @@ def sufficiency_check(grades) -> None:
 
 
 def model_sha(model) -> str:
-    return model.info.get("sidecar", {}).get("model_sha256", "")
+    return model.info.get("meta", {}).get("arrays_sha256") or model.info.get("meta", {}).get("model_sha256", "")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
     python benchmarks/learning_curve.py
 
-Trains today's model (``ThemeModel.train``, seed 0) on
+Trains today's model (``themeclass.learning.train.fit_model``, seed 0) on
 
 * the units of labelling rounds 1-5,
 * those plus round 6's units drawn at random,
@@ -22,9 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from themeclass.corpus import load_labelled
-from themeclass.evaluate import score
-from themeclass.model import ThemeModel
+from themeclass.learning.dataset import load_labelled
+from themeclass.learning.evaluate import score
+from themeclass.learning.train import fit_model
 
 LABELLED = Path(__file__).resolve().parents[1] / "corpus" / "labelled"
 
@@ -45,7 +45,7 @@ def main() -> None:
     print(f"evaluation split: {len(evaluation)} units, {len({r.report for r in evaluation})} reports")
     for name, records in parts.items():
         start = time.perf_counter()
-        predictions[name] = ThemeModel.train(records, seed=0).predict(texts, sections)
+        predictions[name] = fit_model(records, seed=0).predict(texts, sections)
         s = score(evaluation, predictions[name])
         print(f"{name:22s} {len(records):5d} units  macro-F1 {s['macro_f1']:.3f}  weakness-F1 {s['weakness']['f1']:.3f}"
               f"  sentiment {s['sentiment_accuracy']:.3f}  ({time.perf_counter() - start:.0f} s)", flush=True)

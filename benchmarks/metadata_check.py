@@ -1,4 +1,4 @@
-"""Check :func:`themeclass.metadata.extract_metadata` against the corpus manifest.
+"""Check :func:`themeclass.reading.metadata.extract_metadata` against the corpus manifest.
 
     python benchmarks/metadata_check.py [CORPUS_DIR] [--quiet]
 
@@ -30,10 +30,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 try:
-    from themeclass.metadata import extract_metadata, normalise_authority, normalise_grade
+    from themeclass.reading.metadata import extract_metadata, normalise_authority, normalise_grade
 except ImportError:  # run from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from themeclass.metadata import extract_metadata, normalise_authority, normalise_grade
+    from themeclass.reading.metadata import extract_metadata, normalise_authority, normalise_grade
 
 DEFAULT_CORPUS = Path("/work/shared/corpus/raw")
 D2I_FILE = "dataset_ilacs-sif_judgements_history_d2i.csv"

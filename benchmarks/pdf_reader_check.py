@@ -1,7 +1,7 @@
 """Check the PDF reader against pdftotext: speed and likeness, report by report.
 
 The rest of themeclass was tuned on ``pdftotext`` (poppler 22.12) output, kept in
-``shared/corpus/raw/<stem>.txt``; ``themeclass.readers.read_text`` reads the PDFs with
+``shared/corpus/raw/<stem>.txt``; ``themeclass.read_text`` reads the PDFs with
 pypdfium2 instead. This script reads every PDF in a folder and prints, per file:
 pages, seconds (best of ``--repeat`` runs), word similarity and line similarity.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "src"))
 
-from themeclass.readers import read_text  # noqa: E402  (after the path fix, for an uninstalled tree)
+from themeclass.reading.read import read_text  # noqa: E402  (after the path fix, for an uninstalled tree)
 
 
 @dataclass

@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from themeclass.api import report_id, report_paths
-from themeclass.metadata import extract_metadata
-from themeclass.readers import read_text
-from themeclass.segment import segment
+from themeclass.reading.read import report_id, report_paths
+from themeclass.reading.metadata import extract_metadata
+from themeclass.reading.read import read_text
+from themeclass.reading.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -48,8 +48,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from themeclass.readers import read_text
-from themeclass.segment import segment
+from themeclass.reading.read import read_text
+from themeclass.reading.segment import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW = ROOT.parent / "shared" / "corpus" / "raw"

@@ -41,10 +41,10 @@ def run_trace(folder: Path, out: Path) -> tuple[float, float]:
 
 def main() -> None:
     import themeclass
-    from themeclass.metadata import extract_metadata
-    from themeclass.readers import read_text
-    from themeclass.segment import segment
-    from themeclass.trace import summarise
+    from themeclass.reading.metadata import extract_metadata
+    from themeclass.reading.read import read_text, report_id
+    from themeclass.reading.segment import segment
+    from themeclass.tracing import summarise
 
     reports = sorted((ROOT / "corpus" / "reports").glob("*.txt.gz"))
     print(f"cores: {os.cpu_count()}")
@@ -64,7 +64,7 @@ def main() -> None:
         t0 = time.perf_counter()
         text = read_text(path)
         t1 = time.perf_counter()
-        rid = themeclass.api.report_id(path)
+        rid = report_id(path)
         report = themeclass.Report(rid, text, extract_metadata(text, rid), segment(text, rid))
         t2 = time.perf_counter()
         results = model.predict([u.text for u in report.units], [u.section for u in report.units])

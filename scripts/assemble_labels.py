@@ -20,10 +20,9 @@ from collections import Counter
 from pathlib import Path
 
 from themeclass import read
-from themeclass.atomic import atomic_write
-from themeclass.corpus import Labelled, load_labelled
-from themeclass.evidence import LABELS
-from themeclass.rules import THEMES
+from themeclass.files import atomic_write
+from themeclass.learning.dataset import Labelled, load_labelled
+from themeclass.codebook import LABELS, THEMES
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "corpus" / "labelled"
@@ -73,7 +72,9 @@ def main() -> None:
     for split, rows in by_split.items():
         with atomic_write(LABELLED / f"{split}.jsonl") as fh:
             for r in sorted(rows, key=lambda r: (r.report, int(r.id.split("#")[1]))):
-                fh.write(json.dumps({"id": r.id, "text": r.text, "themes": r.themes, "recurring": list(r.recurring)}, ensure_ascii=False) + "\n")
+                record = {"id": r.id, "text": r.text, "themes": r.themes, "recurring": list(r.recurring),
+                          "section": context[r.id]["section"], "split": split}  # section and split travel with the label
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"labelled {len(records)} units ({len(missing)} chosen units not labelled): "
           f"train {len(by_split['train'])}, eval {len(by_split['eval'])} "
           f"({len({r.report for r in by_split['eval']})} reports: {', '.join(sorted({r.report for r in by_split['eval']}))})")

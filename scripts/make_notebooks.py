@@ -24,7 +24,7 @@ fitted on Ofsted's grades of authorities A–L and checked on M–Z (`notebooks/
     ("code", """%matplotlib inline
 import pandas as pd
 import themeclass
-from themeclass.analyse import analyse_paths
+from themeclass.analysis import analyse_paths
 
 analysis = analyse_paths(["../corpus/reports"], progress=False)
 trace = themeclass.trace(analysis.summaries, analysis.skipped)

@@ -43,7 +43,7 @@ from pathlib import Path
 from sample_more import CORPUS, OUT, write_round
 from sample_units import spread
 from themeclass import read
-from themeclass.label import _margins
+from themeclass.label import margins
 
 ROUND = 6
 EVAL_PLAN = {"ilacs": 2, "focused": 1, "jtai": 1}
@@ -80,11 +80,11 @@ def main() -> None:
     eval_reports |= {r["report"] for r in records}
 
     pool = [row for row in manifest if row["date"][:4] >= "2014" and name[row["file"]] not in eval_reports]
-    margins = [m for row in pool for m in _margins(str(CORPUS / row["file"]), None) if m[1] not in labelled]
-    margins.sort(key=lambda m: (m[0], m[1]))
+    ranked = [m for row in pool for m in margins(str(CORPUS / row["file"]), None) if m.id not in labelled]
+    ranked.sort(key=lambda m: (m.margin, m.id))
     chosen: dict[str, set[str]] = {}  # report -> unit ids
     selection: dict[str, str] = {}
-    for _, uid, report, _, _ in margins:
+    for uid, report in ((m.id, m.report) for m in ranked):
         if len(selection) == N_UNCERTAIN:
             break
         if len(chosen.get(report, ())) < PER_REPORT:

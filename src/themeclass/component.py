@@ -21,8 +21,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .features import prepare
-from .rules import SPANS_KEY
+from .model.format import load
+from .nlp.evidence import evidence_sentences
+from .nlp.features import prepare
+from .nlp.rules import SPANS_KEY
 
 EVIDENCE_KEY = "themeclass_evidence"
 
@@ -35,14 +37,12 @@ class ThemeComponent:
 
     def __init__(self, nlp: Language, name: str, model: str | None, section: str | None,
                  spans_key: str, evidence_key: str) -> None:
-        from .model import load
-
         self.name = name
         self.model = load(model)
         self.section = section
         self.spans_key = spans_key
         self.evidence_key = evidence_key
-        self._rules = self.model._nlp().get_pipe("themeclass_rules")
+        self._rules = self.model.pipeline().get_pipe("themeclass_rules")
 
     def __call__(self, doc: Doc) -> Doc:
         unit = prepare(doc, self._rules.match, doc.text)
@@ -51,9 +51,7 @@ class ThemeComponent:
         doc.spans[self.spans_key] = [Span(doc, s, e, label=label) for label, s, e in unit.matches]
         evidence = []
         for theme in found:
-            from .evidence import evidence_sentences
-
-            evidence.extend(Span(doc, a, b, label=theme) for a, b in evidence_sentences(unit, theme, self.model._follow))
+            evidence.extend(Span(doc, a, b, label=theme) for a, b in evidence_sentences(unit, theme, self.model.follow))
         doc.spans[self.evidence_key] = evidence
         return doc
 

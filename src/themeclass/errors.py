@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -17,11 +16,3 @@ class ThemeclassError(Exception):
         self.problem = problem
         self.path = None if path is None else str(path)
         super().__init__(f"{self.path}: {problem}" if self.path else problem)
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that could not be read, and why."""
-
-    path: str
-    problem: str

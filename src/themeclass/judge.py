@@ -44,7 +44,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-THEMES = ("risk_response", "supervision", "permanence", "care_leavers", "sufficiency")
+from .codebook import GRADE_ORDER, THEMES, WEAK_GRADES
 
 #: The judgement labels, from best to worst.
 JUDGEMENTS = ("strength", "mixed", "weakness", "serious_weakness")
@@ -59,8 +59,6 @@ GRADED_AREA = {
     "care_leavers": "care_leavers",
     "sufficiency": "children_in_care",
 }
-GRADE_ORDER = {"inadequate": 1, "requires_improvement": 2, "good": 3, "outstanding": 4}
-WEAK_GRADES = ("inadequate", "requires_improvement")
 
 PARAMS_FILE = "judgement.json"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
+from .codebook import THEMES
 from .errors import ThemeclassError
-from .judge import THEMES
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .trace import Trace
+    from .tracing import Trace
 
 
 def _pyplot():

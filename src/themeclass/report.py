@@ -1,10 +1,13 @@
-"""Plain result objects: a report, its metadata and its units."""
+"""Plain result objects: a report, its metadata, its units, the themes found in them,
+and the files that could not be read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from .codebook import WEAKNESS
 
 #: Document types a report can have (``Metadata.type``).
 DOC_TYPES = ("ilacs", "sif", "focused", "jtai", "monitoring", "send", "news", "other")
@@ -29,7 +32,7 @@ class Unit:
     page: int | None = None
     start: int = 0
     end: int = 0
-    #: Themes found by a model (``ThemeModel.analyse``): theme -> ThemeResult.
+    #: Themes found by a model (:func:`themeclass.analyse`): theme -> ThemeResult.
     themes: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -98,3 +101,39 @@ class Report:
 
     def __iter__(self):
         return iter(self.units)
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """One theme found in one unit, with its sentiment and the evidence for it.
+
+    ``score`` in [-1, 1] carries the label's sign; ``confidence`` is the probability
+    that the theme is there; ``evidence`` the sentences the judgement rests on."""
+
+    theme: str
+    sentiment: str
+    score: float
+    confidence: float
+    recurring: bool = False
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def weakness(self) -> bool:
+        return self.sentiment in WEAKNESS
+
+    def to_dict(self) -> dict:
+        return {
+            "sentiment": self.sentiment,
+            "score": round(self.score, 4),
+            "confidence": round(self.confidence, 4),
+            "recurring": self.recurring,
+            "evidence": list(self.evidence),
+        }
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that could not be read, and why."""
+
+    path: str
+    problem: str

@@ -27,8 +27,9 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import ThemeclassError
-from .report import DOC_TYPES, Metadata
+from ..codebook import GRADES, normalise_grade
+from ..errors import ThemeclassError
+from ..report import DOC_TYPES, Metadata
 
 __all__ = [
     "extract_metadata",
@@ -38,15 +39,11 @@ __all__ = [
     "find_authority",
     "find_dates",
     "find_grades",
-    "looks_like_news",
     "normalise_grade",
     "GRADES",
 ]
 
-#: Normalised grade values.
-GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
-
-_AUTHORITIES_TSV = Path(__file__).resolve().parent / "data" / "authorities.tsv"
+_AUTHORITIES_TSV = Path(__file__).resolve().parents[1] / "data" / "authorities.tsv"
 
 # How much of the start of a report holds its title block / letter heading.
 _HEAD_CHARS = 6000
@@ -391,17 +388,6 @@ _NEWS_REPORT_MARKS = re.compile(
 _NEWS_TOPIC = re.compile(r"\bOfsted\b|inspector|inspection", re.I)
 
 
-def looks_like_news(text: str) -> bool:
-    """True for a text that talks about an Ofsted inspection without being one:
-    no letter or report structure (inspection dates, lead inspector, "Dear ...",
-    judgement table) but mentions of Ofsted/inspection (e.g. a council's or a
-    newspaper's web page)."""
-    flat = _flat(_clean(text[:_HEAD_CHARS]))
-    if _NEWS_REPORT_MARKS.search(flat):
-        return False
-    return bool(_NEWS_TOPIC.search(flat))
-
-
 def detect_type(text: str) -> str:
     """One of :data:`themeclass.report.DOC_TYPES`, from the title of the text."""
     return _doc_type(_Doc(text))
@@ -560,20 +546,6 @@ _GRADE_TEXT = (
     r"(?:Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate"
     r"|OUTSTANDING|GOOD|REQUIRES? IMPROVEMENT(?: TO BE GOOD)?|INADEQUATE)"
 )
-
-
-def normalise_grade(text: str) -> str | None:
-    """"Requires improvement to be good" -> "requires_improvement" etc.; None if not a grade."""
-    s = _WS.sub(" ", text).strip().lower()
-    if s.startswith("outstanding"):
-        return "outstanding"
-    if s.startswith("good"):
-        return "good"
-    if "improvement" in s:
-        return "requires_improvement"
-    if s.startswith("inadequate"):
-        return "inadequate"
-    return None
 
 
 _S = r"\s+"

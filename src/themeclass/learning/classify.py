@@ -1,7 +1,7 @@
 """The theme classifier: a scikit-learn estimator over words and keyword-rule matches.
 
 ``ThemeClassifier().fit(texts, Y)`` takes texts (strings or spaCy ``Doc`` objects
-already run through :func:`themeclass.rules.make_nlp`), or ``(text, section)``
+already run through :func:`themeclass.nlp.rules.make_nlp`), or ``(text, section)``
 pairs when the section heading each unit sits under is known, and ``Y``, an
 n_units x 5 matrix of 0/1 (columns in :data:`THEMES` order). It learns one
 logistic regression per theme over TF-IDF word and bigram features, the counts
@@ -9,8 +9,8 @@ of the rule matches and the words of the section heading, each feature scaled by
 its log-count ratio for that theme as in NB-SVM (``nb_alpha`` smooths the counts;
 ``None`` gives plain logistic regression), and a decision threshold per theme
 chosen by cross-validation on the training data only (the out-of-fold
-probabilities are kept as ``oof_proba_``: ``ThemeModel.train`` tunes the weakness
-call on them). Because it follows the estimator conventions (parameters stored
+probabilities are kept as ``oof_proba_``: :func:`themeclass.learning.train.fit_model`
+tunes the weakness call on them). Because it follows the estimator conventions (parameters stored
 untouched in ``__init__``, learned attributes ending in ``_``), ``clone``,
 ``cross_val_score`` and ``GridSearchCV`` work.
 
@@ -23,44 +23,57 @@ untouched in ``__init__``, learned attributes ending in ``_``), ``clone``,
 
 from __future__ import annotations
 
+from numbers import Real
 from typing import Iterable, Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
-from threadpoolctl import threadpool_limits
-from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import GroupKFold, KFold
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
 
-from .features import RULE_LABELS, HashTfidf, Prepared, Preparer, section_tokens, theme_features
-from .rules import THEMES
+from ..codebook import RULE_LABELS, THEMES
+from ..nlp.features import HashTfidf, Prepared, section_tokens, theme_features
+from .estimator import TextEstimator
+from .thresholds import best_threshold, f1, grid
 
-_THRESHOLDS = np.round(np.arange(0.1, 0.91, 0.05), 2)
+_THRESHOLDS = grid(0.1, 0.9, 0.05)
 
 
 def _scaled(X, scale: np.ndarray):
     return X.multiply(scale).tocsr() if X.shape[1] else X
 
 
-class ThemeClassifier(Preparer, BaseEstimator):
-    """Multi-label theme classifier (sklearn estimator); see the module docstring."""
+class ThemeClassifier(TextEstimator):
+    """Multi-label theme classifier (scikit-learn estimator); see the module docstring.
+
+    Parameters (besides those of :class:`~themeclass.learning.estimator.TextEstimator`):
+    ``rule_weight`` scales the rule-match counts, ``section_weight`` the section
+    heading's words, ``nb_alpha`` smooths the NB-SVM log-count ratios (None: plain
+    logistic regression).
+
+    Fitted attributes:
+
+    * ``classes_``: array of the 5 themes (:data:`themeclass.codebook.THEMES`);
+    * ``thresholds_``: array (5,), each theme's decision threshold on its probability;
+    * ``oof_proba_``: array (n_units, 5) of out-of-fold probabilities, or None without cross-validation;
+    * ``vectorizer_``, ``section_vectorizer_``: the fitted TF-IDF of the words and of the section heading;
+    * ``models_``: list of 5: a fitted (LogisticRegression, feature scale) pair, or a constant 0.0/1.0
+      for a theme never (always) seen.
+    """
+
+    _parameter_constraints: dict = {
+        **TextEstimator._parameter_constraints,
+        "rule_weight": [Interval(Real, 0, None, closed="left")],
+        "section_weight": [Interval(Real, 0, None, closed="left")],
+        "nb_alpha": [Interval(Real, 0, None, closed="neither"), None],
+    }
 
     def __init__(self, C: float = 32.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
                  rule_weight: float = 1.0, section_weight: float = 0.5, nb_alpha: float | None = 1.0, cv: int = 5,
                  random_state: int = 0, n_jobs: int | None = None,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
-        self.C = C
-        self.ngram_range = ngram_range
-        self.min_df = min_df
-        self.rule_weight = rule_weight
-        self.section_weight = section_weight
-        self.nb_alpha = nb_alpha
-        self.cv = cv
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.patterns = patterns
-        self.spacy_model = spacy_model
+        self._store(locals())
 
     # -- features -----------------------------------------------------------------
     @staticmethod
@@ -94,7 +107,10 @@ class ThemeClassifier(Preparer, BaseEstimator):
                 pos = self.nb_alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
                 neg = self.nb_alpha + np.asarray(present[y == 0].sum(axis=0)).ravel()
                 scale = np.log((pos / pos.sum()) / (neg / neg.sum()))
-            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")
+            # liblinear shuffles with random_state: without one it draws from numpy's global generator and
+            # the coefficients differ from run to run (found by retraining the shipped model twice)
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear",
+                                    random_state=self.random_state)
             models.append((lr.fit(_scaled(X, scale), y), scale))
         return models
 
@@ -104,16 +120,7 @@ class ThemeClassifier(Preparer, BaseEstimator):
         return np.column_stack(cols)
 
     # -- estimator API --------------------------------------------------------------
-    def fit(self, X: Iterable, Y, groups: Sequence | None = None) -> "ThemeClassifier":
-        """Learn from texts (or Docs) and an n_units x 5 0/1 matrix ``Y``; returns self.
-
-        ``groups`` (e.g. each unit's report) keeps a group's units in one
-        cross-validation fold when the thresholds are tuned, so they are tuned on
-        probabilities for unseen reports, as the model will be used."""
-        with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
-            return self._fit(X, Y, groups)
-
-    def _fit(self, X: Iterable, Y, groups: Sequence | None = None) -> "ThemeClassifier":
+    def _fit(self, X: list, Y, groups: Sequence | None = None) -> "ThemeClassifier":
         texts, sections = self._split(X)
         docs = self.prepare(texts)
         Y = np.asarray(Y, dtype=int)
@@ -123,28 +130,22 @@ class ThemeClassifier(Preparer, BaseEstimator):
         features = self._features(docs, sections, fit=True)
         self.thresholds_ = np.full(len(THEMES), 0.5)
         self.oof_proba_ = None
-        if groups is not None and len(set(groups)) < self.cv:
-            groups = None  # too few groups to split by
         if self.cv and self.cv > 1 and len(docs) >= 2 * self.cv:
             oof = np.zeros(Y.shape, dtype=float)
-            if groups is None:
-                splits = list(KFold(self.cv, shuffle=True, random_state=self.random_state).split(features))
-            else:
-                splits = list(GroupKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, groups=groups))
-            fitted = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(self._fit_models)(features[tr], Y[tr]) for tr, _ in splits)
-            for (_, test), models in zip(splits, fitted):
+            folds = self._folds(len(docs), groups=groups)
+            fitted = self._map_folds(self._fit_models, [(features[train], Y[train]) for train, _ in folds])
+            for (_, test), models in zip(folds, fitted):
                 oof[test] = self._proba(models, features[test])
             oof = self.oof_proba_ = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
             for j in range(len(THEMES)):
                 if Y[:, j].any():
-                    scores = np.round([f1_score(Y[:, j], oof[:, j] >= t, zero_division=0) for t in _THRESHOLDS], 6)
-                    best = np.flatnonzero(scores == scores.max())  # ties (small data): the middle one, not the lowest
-                    self.thresholds_[j] = float(_THRESHOLDS[best[len(best) // 2]])
+                    self.thresholds_[j] = best_threshold(_THRESHOLDS, lambda t: f1(Y[:, j], oof[:, j] >= t))
         self.models_ = self._fit_models(features, Y)
         return self
 
     def predict_proba(self, X: Iterable) -> np.ndarray:
         """Probability of each theme, n_units x 5."""
+        check_is_fitted(self, "models_")
         texts, sections = self._split(X)
         docs = self.prepare(texts)
         if not docs:
@@ -152,10 +153,12 @@ class ThemeClassifier(Preparer, BaseEstimator):
         return self._proba(self.models_, self._features(docs, sections))
 
     def predict(self, X: Iterable) -> np.ndarray:
+        """0/1 matrix n_units x 5: each theme whose probability reaches its threshold."""
         return (self.predict_proba(X) >= self.thresholds_).astype(int)
 
     def linear_params(self) -> dict[str, np.ndarray]:
-        """The fitted model as plain arrays: what ``themeclass.model`` saves and predicts with."""
+        """The fitted model as plain arrays: what :mod:`themeclass.model` saves and predicts with."""
+        check_is_fitted(self, "models_")
         n_sections = len(self.section_vectorizer_.vocabulary_) if self.section_weight else 0
         n_features = len(self.vectorizer_.vocabulary_) + len(RULE_LABELS) + n_sections
         coef = np.zeros((len(THEMES), n_features))
@@ -174,6 +177,3 @@ class ThemeClassifier(Preparer, BaseEstimator):
     def score(self, X: Iterable, Y) -> float:
         """Macro-F1 over the five themes (not subset accuracy)."""
         return float(f1_score(np.asarray(Y, dtype=int), self.predict(X), average="macro", zero_division=0))
-
-
-__all__ = ["RULE_LABELS", "THEMES", "ThemeClassifier"]

@@ -23,7 +23,6 @@ the classifier and as the evidence shown to a researcher.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -32,11 +31,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .atomic import atomic_write
-from .errors import ThemeclassError
+from ..codebook import PATTERN_LABELS
+from ..errors import ThemeclassError
+from ..files import atomic_write, read_jsonl
 
-THEMES = ("risk_response", "supervision", "permanence", "care_leavers", "sufficiency")
-KINDS = ("theme", "hedge", "recurrence")
 SPANS_KEY = "themeclass"
 PATTERNS_FILE = "patterns.jsonl"
 
@@ -46,23 +44,21 @@ def default_patterns_path() -> Path:
 
 
 def load_patterns(path: str | Path | None = None) -> list[dict]:
-    """Read patterns from JSON Lines, refusing bad lines with their line number."""
+    """Read patterns from JSON Lines, refusing a bad line with its number: not an
+    object with kind, label and pattern, or a kind or label the codebook does not
+    know (:data:`themeclass.codebook.PATTERN_LABELS`)."""
     path = Path(path) if path is not None else default_patterns_path()
     patterns = []
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except OSError as err:
-        raise ThemeclassError(f"cannot read patterns ({err.strerror or err})", path) from None
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for n, row in read_jsonl(path, "patterns"):
         try:
-            row = json.loads(line)
             kind, label, pattern = row["kind"], row["label"], row["pattern"]
-        except (ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             raise ThemeclassError(f"line {n}: not a pattern object with kind, label and pattern", path) from None
-        if kind not in KINDS or (kind == "theme" and label not in THEMES) or not str(pattern).strip():
-            raise ThemeclassError(f"line {n}: unknown kind or label {kind!r}/{label!r}", path)
+        if kind not in PATTERN_LABELS or label not in PATTERN_LABELS[kind]:
+            known = ", ".join(f"{k}:{'/'.join(v)}" for k, v in PATTERN_LABELS.items())
+            raise ThemeclassError(f"line {n}: unknown kind or label {kind!r}/{label!r} (known: {known})", path)
+        if not str(pattern).strip():
+            raise ThemeclassError(f"line {n}: empty pattern", path)
         patterns.append({"kind": kind, "label": label, "pattern": str(pattern)})
     return patterns
 
@@ -136,11 +132,6 @@ class ThemeRules:
 )
 def make_theme_rules(nlp: Language, name: str, spans_key: str, patterns_path: str | None) -> ThemeRules:
     return ThemeRules(nlp.vocab, name=name, spans_key=spans_key, patterns=load_patterns(patterns_path), tokenizer=nlp.tokenizer)
-
-
-def rule_counts(doc: Doc, spans_key: str = SPANS_KEY) -> Counter:
-    """How many matches of each ``kind:label`` a doc has."""
-    return Counter(span.label_ for span in doc.spans.get(spans_key, []))
 
 
 def make_nlp(model: str | None = None, patterns: list[dict] | None = None) -> Language:

@@ -31,12 +31,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from ._metrics import text_width
-from .report import Unit
+from ..report import Unit
+from .widths import text_width
 
 #: Characters Ofsted documents use as list bullets (incl. private-use font glyphs).
 BULLET_CHARS = "◼▪•●■◦▫□➢➤✓\uf06e\uf0a7\uf0b7\uf02d\uf0be\uf0d8\uf076\uf0fc\uf0a8\u2212"
-BLOCK_KINDS = ("paragraph", "bullet", "heading", "furniture", "boilerplate", "table", "contents", "letterhead", "signoff")
 
 _GRADE = re.compile(
     r"^(outstanding|good|inadequate|requires improvement(?: to be good)?|not applicable|"

@@ -18,39 +18,54 @@ top of the model:
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Iterable, Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
-from threadpoolctl import threadpool_limits
-from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.metrics import accuracy_score
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
 
-from .evidence import LABELS, WEAKNESS, evidence_sentences, sentiment_features, weakness_call
-from .features import HashTfidf, Prepared, Preparer
+from ..codebook import LABELS, WEAKNESS
+from ..model.predictor import weakness_call
+from ..nlp.evidence import evidence_sentences, sentiment_features
+from ..nlp.features import HashTfidf, Prepared
+from .estimator import TextEstimator
+from .thresholds import best_threshold, f1, grid
 
-_GRID = np.round(np.arange(0.2, 0.81, 0.05), 2)
+_GRID = grid(0.2, 0.8, 0.05)
 
 
-class ThemeSentiment(Preparer, BaseEstimator):
-    """Sentiment of a (unit, theme) pair; ``X`` items are ``(text_or_doc, theme, section)``."""
+class ThemeSentiment(TextEstimator):
+    """Sentiment of a (unit, theme) pair; ``X`` items are ``(text_or_doc, theme, section)``.
+
+    Parameters (besides those of :class:`~themeclass.learning.estimator.TextEstimator`):
+    ``context_weight`` scales the whole unit's words and hedges, ``section_weight`` what
+    the section heading says (its grade, or that it lists strengths), ``follow`` how
+    many sentences after each cue sentence are read as evidence.
+
+    Fitted attributes:
+
+    * ``classes_``: array of the sentiment labels seen in training (sorted);
+    * ``weakness_threshold_``: float, the P(negative) + P(mixed) at which a pair is a weakness;
+    * ``oof_proba_``: array (n_items, n_classes) of out-of-fold probabilities, or None without cross-validation;
+    * ``vectorizer_``: the fitted TF-IDF of the evidence sentences;
+    * ``model_``: the fitted multinomial ``LogisticRegression``.
+    """
+
+    _parameter_constraints: dict = {
+        **TextEstimator._parameter_constraints,
+        "context_weight": [Interval(Real, 0, None, closed="left")],
+        "section_weight": [Interval(Real, 0, None, closed="left")],
+        "follow": [Interval(Integral, 0, None, closed="left")],
+    }
 
     def __init__(self, C: float = 8.0, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2,
-                 context_weight: float = 1.0, section_weight: float = 2.0, follow: int = 1, cv: int = 5, random_state: int = 0, n_jobs: int | None = None,
+                 context_weight: float = 1.0, section_weight: float = 2.0, follow: int = 1, cv: int = 5,
+                 random_state: int = 0, n_jobs: int | None = None,
                  patterns: list[dict] | None = None, spacy_model: str | None = None) -> None:
-        self.C = C
-        self.ngram_range = ngram_range
-        self.min_df = min_df
-        self.context_weight = context_weight
-        self.section_weight = section_weight
-        self.follow = follow
-        self.cv = cv
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.patterns = patterns
-        self.spacy_model = spacy_model
+        self._store(locals())
 
     def _items(self, X: Iterable) -> list[tuple[Prepared, str, str | None]]:
         items = [tuple(x) + (None,) * (3 - len(x)) for x in X]
@@ -63,13 +78,10 @@ class ThemeSentiment(Preparer, BaseEstimator):
             self.vectorizer_ = HashTfidf(self.ngram_range, min(self.min_df, max(1, len(items) // 4))).fit(None, grams)
         return sentiment_features(items, self.vectorizer_, self.context_weight, self.section_weight, self.follow).tocsr()
 
-    def fit(self, X: Iterable, y: Sequence[str], groups: Sequence | None = None) -> "ThemeSentiment":
-        """Learn from (text_or_doc, theme, section) items and their sentiment labels; returns self.
-        ``groups`` (each item's report) keeps a group in one fold when the weakness threshold is tuned."""
-        with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
-            return self._fit(X, y, groups)
+    def _regression(self, features, y) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(features, y)
 
-    def _fit(self, X: Iterable, y: Sequence[str], groups: Sequence | None = None) -> "ThemeSentiment":
+    def _fit(self, X: list, y: Sequence[str], groups: Sequence | None = None) -> "ThemeSentiment":
         items = self._items(X)
         y = np.asarray(y)
         unknown = set(y) - set(LABELS)
@@ -77,43 +89,43 @@ class ThemeSentiment(Preparer, BaseEstimator):
             raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
         features = self._features(items, fit=True)
         self.weakness_threshold_ = 0.5
-        self.oof_proba_ = None  # out-of-fold probabilities of the training items (columns: classes_), when cv
+        self.oof_proba_ = None
         if self.cv and self.cv > 1 and len(items) >= 4 * self.cv:
             # Tune the weakness threshold on out-of-fold probabilities (training data only).
-            oof = np.zeros((len(items), len(np.unique(y))))
             classes = np.unique(y)
-            if groups is not None and len(set(groups)) >= self.cv:
-                folds = StratifiedGroupKFold(self.cv, shuffle=True, random_state=self.random_state)
-                splits = list(folds.split(features, y, groups))
-            else:
-                splits = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(features, y))
-            folds = Parallel(n_jobs=self.n_jobs, max_nbytes=None)(
-                delayed(LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit)(features[tr], y[tr]) for tr, _ in splits)
-            for (_, test), fold in zip(splits, folds):
+            oof = np.zeros((len(items), len(classes)))
+            folds = self._folds(len(items), y=y, groups=groups)
+            fitted = self._map_folds(self._regression, [(features[train], y[train]) for train, _ in folds])
+            for (_, test), fold in zip(folds, fitted):
                 oof[np.ix_(test, np.searchsorted(classes, fold.classes_))] = fold.predict_proba(features[test])
             oof = self.oof_proba_ = np.round(oof, 6)  # threshold choice must not hang on last-digit float noise (BLAS threads)
             gold = np.isin(y, WEAKNESS)
-            best = max(_GRID, key=lambda t: f1_score(gold, np.isin(weakness_call(oof, list(classes), t), WEAKNESS), zero_division=0))
-            self.weakness_threshold_ = float(best)
-        self.model_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(features, y)
+            self.weakness_threshold_ = best_threshold(
+                _GRID, lambda t: f1(gold, np.isin(weakness_call(oof, list(classes), t), WEAKNESS)))
+        self.model_ = self._regression(features, y)
         self.classes_ = self.model_.classes_
         return self
 
     def predict_proba(self, X: Iterable) -> np.ndarray:
+        """Probability of each label of ``classes_``, one row per item."""
+        check_is_fitted(self, "model_")
         items = self._items(X)
         if not items:
             return np.zeros((0, len(self.classes_)))
         return self.model_.predict_proba(self._features(items))
 
     def predict(self, X: Iterable) -> np.ndarray:
+        """Labels, deciding *weakness or not* at ``weakness_threshold_`` first."""
         proba = self.predict_proba(X)
         return np.array(weakness_call(proba, list(self.classes_), self.weakness_threshold_), dtype=object)
 
     def score(self, X: Iterable, y: Sequence[str]) -> float:
+        """Accuracy of the predicted labels."""
         return float(accuracy_score(y, self.predict(X)))
 
     def linear_params(self) -> dict[str, np.ndarray]:
-        """The fitted model as plain arrays: what ``themeclass.model`` saves and predicts with."""
+        """The fitted model as plain arrays: what :mod:`themeclass.model` saves and predicts with."""
+        check_is_fitted(self, "model_")
         return {"vocabulary": self.vectorizer_.vocabulary_, "idf": self.vectorizer_.idf_,
                 "coef": self.model_.coef_, "intercept": self.model_.intercept_,
                 "classes": np.array([str(c) for c in self.classes_]), "ngram_range": np.array(self.ngram_range),

@@ -1,4 +1,9 @@
-"""The front door: read one report, or many, into :class:`~themeclass.report.Report` objects."""
+"""The front door: read one report, or many, into :class:`~themeclass.report.Report` objects.
+
+``read_text`` picks the reader for a file (plain text, PDF or HTML, gzip-compressed or
+not); ``read`` adds segmentation and metadata; ``read_all`` and ``report_paths`` walk
+files and folders.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,39 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .errors import Skipped, ThemeclassError
+from ..errors import ThemeclassError
+from ..report import Report, Skipped
+from .html import html_text
 from .metadata import extract_metadata
-from .readers import SUPPORTED_SUFFIXES, read_text
-from .report import Report
+from .pdf import pdf_text
 from .segment import segment
+from .text import SUPPORTED_SUFFIXES, file_kind, gunzip, normalise_text, plain_text, read_bytes
 
 PathLike = str | os.PathLike[str]
+
+
+def read_text(path: PathLike) -> str:
+    """Return the normalised text of the report at ``path``.
+
+    The reader is chosen by suffix (``.pdf``, ``.html``/``.htm``, ``.txt``) and, for any
+    other suffix, by the first bytes (``%PDF-``, ``<html``/``<!doctype html``, else text).
+    Raises ThemeclassError, naming the file, for anything the user can fix: missing file,
+    directory, empty file, binary data, damaged or encrypted PDF, PDF without text.
+    """
+    file = Path(path)
+    data = read_bytes(file)
+    inner = file
+    if file.suffix.lower() == ".gz" or data[:2] == b"\x1f\x8b":
+        data = gunzip(data, file)
+        inner = file.with_suffix("") if file.suffix.lower() == ".gz" else file
+    kind = file_kind(inner, data)
+    if kind == "pdf":
+        text = pdf_text(data, file)  # pypdfium2 is imported only when a PDF is read
+    elif kind == "html":
+        text = html_text(data, file)
+    else:
+        text = plain_text(data, file)
+    return normalise_text(text)
 
 
 def report_id(path: PathLike) -> str:

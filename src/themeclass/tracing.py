@@ -26,9 +26,10 @@ never merged into a run; reports whose authority is not recognised are listed
 apart; an authority with one report has no recurrence.
 
 >>> import themeclass
->>> model = themeclass.load()                                        # doctest: +SKIP
->>> reports = [model.analyse(p) for p in themeclass.report_paths(["corpus/reports"])[:20]]  # doctest: +SKIP
->>> themeclass.trace(reports).recurring()                             # doctest: +SKIP
+>>> reports = [themeclass.analyse(path=p) for p in themeclass.report_paths(["corpus/reports"]) if "liverpool" in p.name]
+>>> traced = themeclass.trace(reports)
+>>> [(w.theme, w.status) for w in traced.recurring_for("Liverpool")][:2]
+[('risk_response', 'historic'), ('supervision', 'historic')]
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .atomic import atomic_write
-from .evidence import LABELS, WEAKNESS, improvement_section
-from .judge import THEMES, Judgement, ReportJudge, UnitResult, carrying_sentence
+from .codebook import LABELS, THEMES, WEAKNESS, improvement_section
+from .errors import ThemeclassError
+from .files import atomic_write
+from .judge import Judgement, ReportJudge, UnitResult, carrying_sentence
 from .report import Report
 
 FRAME_COLUMNS = ["authority", "report", "date", "type", "theme", "units", *LABELS, "balance", "score", "judgement",
@@ -364,8 +366,6 @@ def _pandas():
     try:
         import pandas as pd
     except ImportError:
-        from .errors import ThemeclassError
-
         raise ThemeclassError("DataFrames need pandas: pip install 'themeclass[notebooks]'") from None
     return pd
 

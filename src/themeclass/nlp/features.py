@@ -24,6 +24,7 @@ from spacy.attrs import IDX, IS_LOWER, LOWER
 from spacy.strings import hash_string
 from spacy.tokens import Doc
 
+from ..codebook import RULE_LABELS
 from .rules import load_patterns, make_nlp
 
 _TERMINALS = np.array([hash_string(p) for p in (".", "!", "?")], dtype=np.uint64)
@@ -148,9 +149,6 @@ class HashTfidf:
             grams = [ngrams(t, self.ngram_range) for t in token_arrays]
         return Features(len(grams)).add_sparse(*self.triples(grams), width=len(self.vocabulary_))
 
-    def fit_transform(self, token_arrays: Sequence[np.ndarray]) -> "Features":
-        return self.fit(token_arrays).transform(token_arrays)
-
 
 class Features:
     """A feature matrix as side-by-side blocks: sparse (row, column, value) triples
@@ -231,13 +229,6 @@ def count_matrix(prepared: Iterable[Prepared], labels: Sequence[str], ranges: Se
     return np.log1p(out)
 
 
-#: The rule-match labels the theme classifier counts, in a fixed order.
-RULE_LABELS = (
-    "theme:risk_response", "theme:supervision", "theme:permanence", "theme:care_leavers", "theme:sufficiency",
-    "hedge:negative", "hedge:positive", "hedge:mixed", "recurrence:recurring",
-)
-
-
 _SECTION_WORD = re.compile(r"[a-z]+")
 
 
@@ -270,7 +261,8 @@ class Preparer:
     pickled with the estimator.
     """
 
-    def _nlp(self):
+    def pipeline(self):
+        """The spaCy pipeline (tokenizer and keyword rules), built on first use."""
         nlp = getattr(self, "_nlp_cache", None)
         if nlp is None:
             patterns = load_patterns() if self.patterns is None else self.patterns
@@ -279,7 +271,7 @@ class Preparer:
         return nlp
 
     def prepare(self, X: Iterable) -> list[Prepared]:
-        nlp = self._nlp()
+        nlp = self.pipeline()
         rules = nlp.get_pipe("themeclass_rules")
         items = list(X)
         todo = [i for i, x in enumerate(items) if not isinstance(x, (Doc, Prepared))]

@@ -1,0 +1,1 @@
+"""Learning from labelled units: the dataset and its split rule, the two estimators, training and evaluation."""

@@ -1,0 +1,1 @@
+"""The language side: keyword rules (a spaCy component), features and evidence sentences."""

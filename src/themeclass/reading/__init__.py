@@ -1,0 +1,1 @@
+"""Reading reports: text, PDF and HTML readers, the segmenter and the metadata extractor."""
