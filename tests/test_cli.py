@@ -25,7 +25,7 @@ def run(capsys, *args):
 
 def test_segment_writes_one_json_object_per_unit(capsys):
     code, out, err = run(capsys, "segment", ILACS)
-    assert code == 0 and err == ""
+    assert code == 0 and err.startswith("themeclass: segmented 1 reports into")  # one summary line off a terminal
     rows = [json.loads(line) for line in out.splitlines()]
     assert list(rows[0]) == UNIT_FIELDS
     assert rows[0]["id"] == "barking-and-dagenham_2019-04_ilacs#000"
@@ -80,7 +80,7 @@ def test_a_folder_processes_the_good_files_and_lists_the_bad_at_the_end(tmp_path
     out_file = tmp_path / "units.jsonl"
     code, _, err = run(capsys, "segment", folder, "-o", out_file)
     assert code == 1
-    assert err.splitlines()[0] == "themeclass: skipped 1 of 2 files:"
+    assert err.splitlines()[1] == "themeclass: skipped 1 of 2 files:"
     assert "bad.txt: not a text, PDF or HTML report (binary data)" in err
     assert {json.loads(line)["report"] for line in out_file.read_text().splitlines()} == {"good"}
 
@@ -132,9 +132,13 @@ def test_a_malformed_line_is_refused_with_its_number_and_nothing_written(tmp_pat
 
 
 def test_train_then_evaluate_against_the_keyword_baseline(tmp_path, capsys, tiny_labelled):
-    code, out, _ = run(capsys, "train", tiny_labelled, "-o", tmp_path / "m", "--seed", "3")
+    held_out = tmp_path / "held_out.jsonl"
+    held_out.write_text("".join(json.dumps({**json.loads(line), "id": "heldout" + json.loads(line)["id"][4:], "split": "eval"}) + "\n"
+                                for line in tiny_labelled.read_text().splitlines()[:12]))
+    code, out, _ = run(capsys, "train", tiny_labelled, held_out, "-o", tmp_path / "m", "--seed", "3")
     assert code == 0 and (tmp_path / "m.npz").exists() and (tmp_path / "m.json").exists()
-    code, out, _ = run(capsys, "evaluate", tiny_labelled, "--model", tmp_path / "m.npz", "--split", "all", "--json")
+    assert "trained on 36 units" in out and "evaluation split (1 reports)" in out
+    code, out, _ = run(capsys, "evaluate", held_out, "--model", tmp_path / "m.npz", "--json")
     scores = json.loads(out)
     assert code == 0
     assert set(scores) == {"model", "keyword_baseline"}
@@ -149,16 +153,129 @@ def test_a_missing_model_is_one_line(tmp_path, capsys):
     assert code == 1 and err == f"themeclass: {tmp_path / 'nope.npz'}: no such model file\n"
 
 
-def test_train_refuses_to_overwrite_the_shipped_default_or_an_existing_model(tmp_path, capsys, tiny_labelled):
-    code, _, err = run(capsys, "train", tiny_labelled, "-o", "models/default")
+@pytest.mark.parametrize("name", ["models/default", "models/default.npz", "models/default.json"])
+def test_train_refuses_to_overwrite_the_shipped_default_by_any_of_its_names(capsys, tiny_labelled, name):
+    """Issue 12 point 5: one function turns an output name into the model's paths."""
+    shipped = (Path("models/default.npz").read_bytes(), Path("models/default.json").read_bytes())
+    code, _, err = run(capsys, "train", tiny_labelled, "-o", name)
     assert code == 1 and "shipped default model" in err and "--replace-default" in err
+    assert (Path("models/default.npz").read_bytes(), Path("models/default.json").read_bytes()) == shipped
+
+
+def test_train_refuses_an_existing_model_and_a_folder_as_output(tmp_path, capsys, tiny_labelled):
     (tmp_path / "m.npz").write_bytes(b"x")
     code, _, err = run(capsys, "train", tiny_labelled, "-o", tmp_path / "m")
     assert code == 1 and "a model with this name exists" in err
+    code, _, err = run(capsys, "train", tiny_labelled, "-o", f"{tmp_path}/")
+    assert code == 1 and "is a folder; give the model a file name in it" in err
+    assert not list(Path(".").glob("*.npz"))  # nothing written in the working folder
 
 
-def test_compare_prints_both_models_and_the_difference(tmp_path, capsys, tiny_labelled, tiny_model):
-    run(capsys, "train", tiny_labelled, "-o", tmp_path / "new", "--seed", "1")
-    code, out, _ = run(capsys, "compare", tiny_model, tmp_path / "new.npz", "--on", tiny_labelled)
+def test_compare_prints_both_models_the_difference_and_whether_it_is_noise(tmp_path, capsys):
+    labelled = tmp_path / "eval.jsonl"
+    lines = Path("corpus/labelled/eval.jsonl").read_text(encoding="utf-8").splitlines()[:300]
+    labelled.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "compare", "models/default.npz", "models/default.npz", "--on", labelled, "--resamples", "200")
     assert code == 0
-    assert "old" in out and "new" in out and "weakness-F1" in out and "supervision F1" in out
+    assert "95% interval" in out and "weakness-F1" in out and "supervision F1" in out
+    assert out.count("within noise") == 8  # a model against itself: every change is 0
+
+
+# --- the split travels with the labels (issue 12 point 1) --------------------------------
+
+
+def test_label_files_moved_elsewhere_keep_their_split(tmp_path, capsys):
+    """Copies of train.jsonl and eval.jsonl in another folder: training never takes an
+    evaluation unit, and the model refuses to be scored on the reports it learnt from."""
+    for name, n in (("train.jsonl", 400), ("eval.jsonl", 150)):
+        lines = Path("corpus/labelled", name).read_text(encoding="utf-8").splitlines()[:n]
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "train", tmp_path / "train.jsonl", tmp_path / "eval.jsonl", "-o", tmp_path / "m")
+    assert code == 0 and "trained on 400 units" in out
+    meta = json.loads((tmp_path / "m.json").read_text())
+    evaluation = {json.loads(line)["id"].split("#")[0] for line in (tmp_path / "eval.jsonl").read_text().splitlines()}
+    assert not evaluation & set(meta["training"]["report_ids"])
+    code, _, _ = run(capsys, "evaluate", tmp_path / "eval.jsonl", "--model", tmp_path / "m.npz")
+    assert code == 0
+    code, _, err = run(capsys, "evaluate", tmp_path / "train.jsonl", "--model", tmp_path / "m.npz", "--split", "all")
+    assert code == 1 and "this model was trained on" in err
+
+
+# --- output folders (issue 12 points 9 and 11) -----------------------------------------
+
+
+def test_trace_replaces_a_results_folder_whole(tmp_path, capsys, tiny_model):
+    out = tmp_path / "results"
+    assert main(["trace", str(FOCUSED), "-o", str(out), "--units", "--model", str(tiny_model), "--jobs", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["recurring.csv", "trace.csv", "trace.json", "units.jsonl"]
+    assert main(["trace", str(ILACS), "-o", str(out), "--model", str(tiny_model), "--jobs", "1"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["recurring.csv", "trace.csv", "trace.json"]  # no stale units.jsonl
+    assert "barking-and-dagenham_2019-04_ilacs" in (out / "trace.csv").read_text()
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_trace_refuses_a_second_writer_to_the_same_folder(tmp_path, capsys, tiny_model):
+    from themeclass.files import atomic_folder
+
+    with atomic_folder(tmp_path / "results"):  # another run holds the folder
+        code, _, err = run(capsys, "trace", FOCUSED, "-o", tmp_path / "results", "--model", tiny_model, "--jobs", "1")
+    assert code == 1 and "another themeclass run is writing to this folder" in err
+
+
+@pytest.mark.parametrize("make, problem", [
+    (lambda d: _write(d / "results", b"a file"), "exists and is not a folder"),
+    (lambda d: _write(d / "file", b"x") / "results", "cannot write here"),
+])
+def test_trace_into_a_file_or_an_unwritable_place_is_one_line(tmp_path, capsys, tiny_model, make, problem):
+    code, _, err = run(capsys, "trace", FOCUSED, "-o", make(tmp_path), "--model", tiny_model, "--jobs", "1")
+    assert code == 1 and problem in err and err.count("\n") == 1 and "internal error" not in err
+
+
+# --- classify: one output line per input line (issue 12 point 19) ------------------------
+
+
+@pytest.mark.parametrize("content, problem", [
+    ('{"id": "a", "text": "Fine."}\n\n{"id": "b", "text": "Fine."}\n', "line 2: blank line"),
+    ('{"text": "No id."}\n', 'line 1: expected an "id"'),
+    ('{"id": null, "text": "Null id."}\n', 'line 1: expected an "id"'),
+])
+def test_classify_refuses_lines_it_could_not_answer_one_for_one(tmp_path, capsys, tiny_model, content, problem):
+    units = tmp_path / "units.jsonl"
+    units.write_text(content)
+    code, _, err = run(capsys, "classify", "-i", units, "--model", tiny_model)
+    assert code == 1 and problem in err
+
+
+def test_classify_writes_exactly_one_line_per_input_line(tmp_path, capsys, tiny_model):
+    units = tmp_path / "units.jsonl"
+    units.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(["Fine.", "", "  ", "Supervision."])))
+    code, out, _ = run(capsys, "classify", "-i", units, "--model", tiny_model)
+    assert code == 0 and [json.loads(line)["id"] for line in out.splitlines()] == [0, 1, 2, 3]
+
+
+# --- progress (issue 12 point 18) ----------------------------------------------------------
+
+
+def test_long_commands_show_progress_on_a_terminal():
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stderr is a terminal of 100 columns
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+        os.execv(sys.executable, [sys.executable, "-m", "themeclass.cli", "segment", str(ILACS), str(FOCUSED), "-o", os.devnull])
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.waitpid(pid, 0)
+    text = output.decode(errors="replace")
+    assert "2/2" in text and "report" in text  # tqdm's bar: reports done of all

@@ -5,8 +5,9 @@ import json
 import pytest
 import spacy
 
+from themeclass.codebook import THEMES
 from themeclass.errors import ThemeclassError
-from themeclass.rules import THEMES, load_patterns
+from themeclass.nlp.rules import load_patterns, make_nlp
 
 
 def test_component_adds_matches_to_doc_spans():
@@ -46,12 +47,26 @@ def test_every_theme_has_cue_phrases():
 
 
 @pytest.mark.parametrize("line, problem", [
-    ("not json", "line 2: not a pattern object"),
+    ("not json", "line 2: not valid JSON"),
     ('{"kind": "theme", "label": "workforce", "pattern": "caseloads"}', "line 2: unknown kind or label"),
+    ('{"kind": "hedge", "label": "negatve", "pattern": "lacks"}', "line 2: unknown kind or label 'hedge'/'negatve'"),
+    ('{"kind": "recurrence", "label": "negative", "pattern": "again"}', "line 2: unknown kind or label"),
     ('{"kind": "theme", "label": "supervision"}', "line 2: not a pattern object"),
+    ('{"kind": "theme", "label": "supervision", "pattern": "  "}', "line 2: empty pattern"),
 ])
 def test_bad_pattern_lines_are_refused_with_their_number(tmp_path, line, problem):
     path = tmp_path / "p.jsonl"
     path.write_text(json.dumps({"kind": "hedge", "label": "negative", "pattern": "lacks"}) + "\n" + line + "\n")
     with pytest.raises(ThemeclassError, match=problem):
         load_patterns(path)
+
+
+def test_an_installed_pipeline_that_is_missing_is_a_one_line_error():
+    with pytest.raises(ThemeclassError, match="spaCy pipeline 'en_no_such_model' is not installed"):
+        make_nlp("en_no_such_model")
+
+
+def test_the_pipeline_uses_the_given_patterns_instead_of_the_shipped_ones():
+    nlp = make_nlp(None, [{"kind": "theme", "label": "sufficiency", "pattern": "beds"}])
+    doc = nlp("Supervision is regular. There are too few beds.")
+    assert [(s.text, s.label_) for s in doc.spans["themeclass"]] == [("beds", "theme:sufficiency")]

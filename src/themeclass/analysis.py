@@ -14,6 +14,8 @@ cluster::
 
 Each worker loads the model once (:func:`worker_model`, a few milliseconds) and
 sends back only the per-report summary and, if asked, the per-unit JSON lines.
+Local workers exit when the process that started them dies
+(:func:`themeclass.model.parallel.joblib_parallel`).
 
 >>> report = analyse(text="Management oversight is not consistently evident in case records.")
 >>> {theme: r.sentiment for theme, r in report.units[0].themes.items()}
@@ -30,11 +32,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable
 
-from joblib import Parallel, delayed
+from joblib import delayed
 
 from .errors import ThemeclassError
 from .model.format import load
-from .model.parallel import exit_with_parent
+from .model.parallel import joblib_parallel
 from .model.predictor import ThemeModel
 from .reading.metadata import extract_metadata
 from .reading.read import read, report_paths
@@ -48,12 +50,6 @@ def worker_model(path: str | None) -> ThemeModel:
     """The model at ``path`` (None: the default), loaded once per process and kept:
     worker processes call this for every report they analyse."""
     return load(path)
-
-
-@lru_cache(maxsize=1)
-def _watch_parent() -> None:
-    """In a worker process (once): exit when the process that started the work dies."""
-    exit_with_parent()
 
 
 def analyse(path: str | os.PathLike[str] | None = None, *, text: str | None = None,
@@ -86,13 +82,8 @@ def unit_record(report: Report, unit: Unit) -> dict:
     }
 
 
-def analyse_one(path: str, model_path: str | None = None, with_units: bool = False, caller: int | None = None):
-    """Analyse one report file; returns ("ok", summary, unit lines) or ("skipped", path, problem).
-
-    ``caller``: the process id of :func:`analyse_paths`; a worker process (another
-    id) exits when that process dies, rather than running on as an orphan."""
-    if caller is not None and os.getpid() != caller:
-        _watch_parent()
+def analyse_one(path: str, model_path: str | None = None, with_units: bool = False):
+    """Analyse one report file; returns ("ok", summary, unit lines) or ("skipped", path, problem)."""
     try:
         report = analyse(path, model=worker_model(model_path))
     except ThemeclassError as err:
@@ -122,8 +113,8 @@ def analyse_paths(paths: Iterable[str | os.PathLike[str]], model_path: str | os.
     worker_model(model_arg)  # fail fast, in this process, on a bad model
     n_jobs = jobs or os.cpu_count() or 1
     if n_jobs != 1:
-        results = Parallel(n_jobs=n_jobs, return_as="generator", batch_size="auto")(
-            delayed(analyse_one)(f, model_arg, with_units, os.getpid()) for f in files)
+        results = joblib_parallel(n_jobs, return_as="generator", batch_size="auto")(
+            delayed(analyse_one)(f, model_arg, with_units) for f in files)
     else:
         results = (analyse_one(f, model_arg, with_units) for f in files)
     out = Analysis()

@@ -78,14 +78,15 @@ def _segment_one(path: str):
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    from joblib import Parallel, delayed
+    from joblib import delayed
 
+    from .model.parallel import joblib_parallel
     from .reading.read import report_paths
 
     started = time.perf_counter()
     paths = [str(p) for p in report_paths(args.files)]
     jobs = args.jobs or ((os.cpu_count() or 1) if len(paths) > 20 else 1)
-    results = Parallel(n_jobs=jobs, return_as="generator")(delayed(_segment_one)(p) for p in paths) \
+    results = joblib_parallel(jobs, return_as="generator")(delayed(_segment_one)(p) for p in paths) \
         if jobs != 1 else map(_segment_one, paths)
     lines: list[str] = []
     skipped: list[Skipped] = []

@@ -67,6 +67,11 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
     target = Path(path)
     if target.is_dir():
         raise ThemeclassError("is a folder; give a file name", target)
+    if target.exists() and not target.is_file():  # /dev/null, /dev/stdout, a named pipe: write straight through
+        text_args = {} if "b" in mode else {"encoding": encoding, "newline": newline}
+        with open(target, mode, **text_args) as fh:
+            yield fh
+        return
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_orphans(target)

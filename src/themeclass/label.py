@@ -34,17 +34,19 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 
 from .analysis import worker_model
 from .codebook import LABELS, THEMES
 from .errors import ThemeclassError
 from .files import atomic_write, read_jsonl
 from .learning.dataset import EVALUATION_REPORTS, parse_record, report_of, split_of
+from .model.parallel import joblib_parallel
 from .reading.read import read, report_paths
 
 COLUMNS = ["id", "report", "section", "text", "labelled", *THEMES, "recurring", "text_sha256"]
 YES = ("yes", "y", "x", "1", "true")
+NO = ("no", "n", "0", "false")
 
 
 def _labelled_dir() -> Path | None:
@@ -141,7 +143,7 @@ def export_uncertain(paths: Iterable[str | os.PathLike[str]], n: int, output: st
     known = _corpus(corpus)
     held_out = evaluation_reports(known) | set(worker_model(model_path).info.get("scores", {}).get("reports") or ())
     files = [str(p) for p in report_paths(paths)]
-    chunks = Parallel(n_jobs=jobs or os.cpu_count() or 1, return_as="generator")(
+    chunks = joblib_parallel(jobs or os.cpu_count() or 1, return_as="generator")(
         delayed(margins)(f, model_path) for f in files)
     interactive = sys.stderr.isatty() if progress is None else progress
     if interactive:
@@ -196,8 +198,10 @@ def read_spreadsheet(csv_path: Path) -> tuple[list[str], list[tuple[int, dict]]]
 
 
 def is_labelled(row: dict) -> bool:
-    """Did the researcher label this row? (Marked ``labelled``, or a theme filled in.)"""
-    return (row.get("labelled") or "").strip().lower() in YES or any((row.get(t) or "").strip() for t in THEMES)
+    """Did the researcher label this row? (Anything but blank or "no" in ``labelled``,
+    or a theme filled in; a marker that is neither yes nor no is then refused.)"""
+    marker = (row.get("labelled") or "").strip().lower()
+    return (bool(marker) and marker not in NO) or any((row.get(t) or "").strip() for t in THEMES)
 
 
 def check_row(n: int, row: dict) -> tuple[dict | None, list[str]]:
@@ -210,7 +214,7 @@ def check_row(n: int, row: dict) -> tuple[dict | None, list[str]]:
     if not text.strip():
         problems.append(f"row {n}: empty text")
     marker = (row.get("labelled") or "").strip().lower()
-    if marker and marker not in YES and marker not in ("no", "n", "0", "false"):
+    if marker and marker not in YES and marker not in NO:
         problems.append(f"row {n}: labelled is {marker!r} (use yes, or leave blank)")
     themes = {}
     for theme in THEMES:

@@ -50,14 +50,14 @@ def timeline(trace: "Trace", authority: str, ax=None):
     return ax.figure
 
 
-def heatmap(trace: "Trace", authorities: Iterable[str] | None = None, ax=None):
+def heatmap(trace: "Trace", authorities: Iterable[str], ax=None):
     """Rows: themes per authority; columns: years; colour: the judgement score of
     the year's last report judging the theme; ×: part of a recurring weakness."""
     plt = _pyplot()
     import numpy as np
 
     grouped = trace.authorities()
-    names = list(authorities) if authorities is not None else list(grouped)[:12]
+    names = list(authorities)
     years = sorted({int(r.date[:4]) for a in names for r in grouped.get(a, []) if r.date})
     if not years:
         years = [0]

@@ -186,6 +186,22 @@ class Trace:
                 grouped[r.authority].append(r)
         return {a: sorted(rs, key=lambda r: (r.date is None, r.date or "", r.report)) for a, rs in sorted(grouped.items())}
 
+    def authority(self, name: str) -> str:
+        """The authority of this trace that ``name`` means, matched case-insensitively
+        (``"liverpool"``, ``"Barking-and-Dagenham"``); an unknown name is refused with
+        the closest names."""
+        import difflib
+
+        known = list(self.authorities())
+        key = _name_key(name)
+        for candidate in known:
+            if _name_key(candidate) == key:
+                return candidate
+        close = difflib.get_close_matches(name, known, n=3, cutoff=0.6) or \
+            [c for c in known if key and key in _name_key(c)][:3]
+        hint = f"; did you mean {', '.join(close)}?" if close else f" (it has {len(known)} authorities)"
+        raise ThemeclassError(f"no authority {name!r} in this trace{hint}")
+
     def unattributed(self) -> list[str]:
         return sorted(r.report for r in self.reports if not r.authority)
 
@@ -193,7 +209,8 @@ class Trace:
         return sorted(r.report for r in self.reports if r.authority and not r.date)
 
     def recurring_for(self, authority: str) -> list[RecurringWeakness]:
-        """The recurring weaknesses of one authority, by theme then date."""
+        """The recurring weaknesses of one authority (any case), by theme then date."""
+        authority = self.authority(authority)
         if authority not in self._recurring:
             timeline = [r for r in self.authorities().get(authority, []) if r.date]
             found = []
@@ -347,19 +364,32 @@ class Trace:
         return frame
 
     def plot_timeline(self, authority: str, ax=None):
-        """Each theme's score report by report for one authority; recurring weaknesses ringed."""
+        """Each theme's score report by report for one authority (any case); recurring weaknesses ringed."""
         from .plots import timeline
 
-        timeline_ = self.authorities().get(authority)
-        if not timeline_:
-            raise KeyError(f"no reports for authority {authority!r}")
-        return timeline(self, authority, ax=ax)
+        return timeline(self, self.authority(authority), ax=ax)
 
-    def plot_heatmap(self, authorities: Iterable[str] | None = None, ax=None):
-        """Themes x reports coloured by score, recurring weaknesses marked."""
+    def plot_heatmap(self, authorities: Iterable[str] | None = None, ax=None, limit: int = 12):
+        """Themes x years coloured by score, recurring weaknesses marked. Without
+        ``authorities``, the first ``limit`` by name, with a warning naming how many
+        were left out."""
+        import warnings
+
         from .plots import heatmap
 
-        return heatmap(self, authorities, ax=ax)
+        if authorities is None:
+            names = list(self.authorities())
+            if len(names) > limit:
+                warnings.warn(f"plot_heatmap shows the first {limit} of {len(names)} authorities "
+                              f"({names[0]} to {names[limit - 1]}); pass authorities=[...] to choose", stacklevel=2)
+            chosen = names[:limit]
+        else:
+            chosen = [self.authority(a) for a in authorities]
+        return heatmap(self, chosen, ax=ax)
+
+
+def _name_key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
 
 
 def _pandas():

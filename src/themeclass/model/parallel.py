@@ -73,3 +73,19 @@ def predict_forked(predict_chunk: Callable[..., list], texts: list[str], section
     finally:
         _INHERITED = None
     return first + [found for chunk in rest for found in chunk]
+
+
+def joblib_parallel(n_jobs: int | None, **kwargs):
+    """``joblib.Parallel`` whose worker processes exit when their parent dies.
+
+    With joblib's default backend (loky, processes on this machine) each worker
+    starts :func:`exit_with_parent` before its first task; any other backend the
+    caller chose (``joblib.parallel_config(backend="dask")``) is used as it is."""
+    from joblib import Parallel
+    from joblib._parallel_backends import LokyBackend
+    from joblib.parallel import get_active_backend
+
+    backend, _ = get_active_backend()
+    if type(backend) is LokyBackend and n_jobs not in (None, 1):
+        return Parallel(n_jobs=n_jobs, backend=LokyBackend(initializer=exit_with_parent), **kwargs)
+    return Parallel(n_jobs=n_jobs, **kwargs)

@@ -185,7 +185,7 @@ class Features:
 
     def scores(self, coef: np.ndarray, intercept: np.ndarray) -> np.ndarray:
         """``X @ coef.T + intercept`` (n_rows x n_outputs) without building X."""
-        coef = np.asarray(coef, dtype=float).reshape(-1, self.width)
+        coef = np.asarray(coef, dtype=float).reshape(np.size(intercept), self.width)
         z = np.tile(np.asarray(intercept, dtype=float).reshape(1, -1), (self.n_rows, 1))
         offset = 0
         for block in self.blocks:

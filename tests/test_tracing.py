@@ -9,11 +9,11 @@ import pytest
 
 import themeclass
 import themeclass.cli
-from themeclass.analyse import analyse_paths
-from themeclass.evidence import ThemeResult
+from themeclass.analysis import analyse_paths
+from themeclass.report import ThemeResult
 from themeclass.judge import ReportJudge
 from themeclass.report import Metadata, Report, Unit
-from themeclass.trace import trace
+from themeclass.tracing import trace
 
 CORPUS = Path("corpus/reports")
 DATA = Path(__file__).parent / "data"
@@ -163,19 +163,6 @@ def test_frames_and_csv_carry_judgement_score_and_evidence(tmp_path):
     assert [r["unit"] for r in csv.DictReader((tmp_path / "r.csv").open())] == ["a_2019#002", "a_2023#001"]
 
 
-def test_plots_are_matplotlib_figures():
-    pytest.importorskip("matplotlib")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    traced = trace([A1, A2, A3], judge=JUDGE)
-    fig = traced.plot_timeline("Exampleton")
-    assert fig.axes[0].lines  # one line per theme the authority's reports judge
-    assert traced.plot_heatmap().axes
-    with pytest.raises(KeyError):
-        traced.plot_timeline("Nowhere")
-
-
 # --- on real reports, with the shipped model and judge -------------------------------------
 
 
@@ -186,7 +173,7 @@ def test_liverpool_a_later_monitoring_letter_extends_the_2023_weaknesses():
     the 2026 inspection (good) makes it historic."""
     model = themeclass.load()
     paths = sorted(CORPUS.glob("liverpool_*.txt.gz")) + [DATA / "liverpool_2025-06_monitoring.txt"]
-    traced = trace([model.analyse(p) for p in paths])
+    traced = trace([themeclass.analyse(p, model=model) for p in paths])
     letter = "liverpool_2025-06_monitoring"
     for theme, words in (("risk_response", "exploitation"), ("supervision", "upervision")):
         [entry] = [w for w in traced.recurring_for("Liverpool") if w.theme == theme and letter in w.reports]
