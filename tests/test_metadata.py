@@ -14,14 +14,13 @@ from pathlib import Path
 import pytest
 
 from themeclass.errors import ThemeclassError
-from themeclass.metadata import (
+from themeclass.reading.metadata import (
     authority_names,
     detect_type,
     extract_metadata,
     find_authority,
     find_dates,
     find_grades,
-    looks_like_news,
     normalise_authority,
     normalise_grade,
 )
@@ -437,9 +436,11 @@ def test_document_type(text, expected):
 
 
 def test_news_needs_no_report_structure():
-    assert looks_like_news(NEWS)
-    assert not looks_like_news(FOCUSED)
-    assert not looks_like_news("A recipe for scones.")  # no Ofsted/inspection mention
+    # News is text about an inspection that has none of a report's own marks.
+    assert detect_type(NEWS) == "news"
+    assert detect_type(FOCUSED) == "focused"
+    assert detect_type("Lead inspector: Jane Smith\n" + NEWS) == "other"  # a report's mark: not news
+    assert detect_type("A recipe for scones.") == "other"  # no Ofsted/inspection mention
 
 
 def test_body_mentions_do_not_change_type():

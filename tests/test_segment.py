@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import themeclass
-from themeclass.segment import BULLET_CHARS, segment, segment_blocks
+from themeclass.reading.segment import BULLET_CHARS, segment, segment_blocks
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
 
@@ -298,3 +298,14 @@ def test_fixed_template_sentences_open_their_own_paragraph():
     )
     units = segment(text, "exampleton")
     assert [u.text[:24] for u in units] == ["The local area partnersh", "The next full area SEND "]
+
+
+def test_units_serialise_to_the_documented_fields():
+    # What `themeclass segment` writes, one JSON object per unit; start/end index the text.
+    text = "Overview\nChildren are safe and well supported.\n"
+    unit = segment(text, "r")[0]
+    assert unit.to_dict() == {
+        "id": "r#000", "report": "r", "index": 0, "text": "Children are safe and well supported.",
+        "kind": "paragraph", "section": "Overview", "number": None, "page": 1, "start": 9, "end": 46,
+    }
+    assert text[unit.start : unit.end].strip() == unit.text

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import re
 import zlib
 from pathlib import Path
 
 from ..errors import ThemeclassError
 
-__all__ = ["SUPPORTED_SUFFIXES", "file_kind", "gunzip", "normalise_text", "plain_text", "read_bytes"]
+__all__ = [
+    "SUPPORTED_SUFFIXES", "file_kind", "gunzip", "megabytes", "normalise_text", "plain_text", "read_bytes",
+    "suffix_kind", "too_large",
+]
 
 #: Suffixes that choose a reader outright; any other file is sniffed (PDF, HTML, else text).
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".pdf", ".html", ".htm")
@@ -53,33 +57,93 @@ def normalise_text(text: str) -> str:
 # ------------------------------------------------------------------ file and kind
 
 
-def read_bytes(file: Path) -> bytes:
-    """Read the whole file, turning OS errors into one-line problems."""
+def read_bytes(file: Path, limit: int | None = None) -> bytes:
+    """Read the whole file, turning OS errors into one-line problems.
+
+    With ``limit``, a file of more than ``limit`` bytes is refused before it is read
+    (its size from the file system), and at most ``limit + 1`` bytes are ever read, so
+    a file that grows, or a pipe whose size is unknown, cannot fill the memory either.
+    """
     if file.is_dir():
         raise ThemeclassError("is a directory", file)
     try:
-        return file.read_bytes()
+        if limit is None:
+            return file.read_bytes()
+        size = file.stat().st_size
+        if size > limit:
+            raise ThemeclassError(too_large(megabytes(size), limit), file)
+        with file.open("rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise ThemeclassError("no such file", file) from None
     except IsADirectoryError:
         raise ThemeclassError("is a directory", file) from None
     except OSError as err:
         raise ThemeclassError(f"cannot read file ({err.strerror or err})", file) from None
+    if len(data) > limit:
+        raise ThemeclassError(too_large(f"more than {megabytes(limit)}", limit), file)
+    return data
 
 
-def gunzip(data: bytes, file: Path) -> bytes:
-    """Reports may be stored gzip-compressed ("x.txt.gz"), as the shipped corpus is."""
+def gunzip(data: bytes, file: Path, limit: int | None = None) -> bytes:
+    """Reports may be stored gzip-compressed ("x.txt.gz"), as the shipped corpus is.
+
+    With ``limit``, at most ``limit + 1`` bytes are inflated: a file that would inflate
+    to more (a "gzip bomb" among them) is refused without being inflated in full.
+    """
     try:
-        data = gzip.decompress(data)
+        if limit is None:
+            data = gzip.decompress(data)
+        else:
+            data = _inflate(data, limit + 1)
     except (OSError, EOFError, zlib.error):
         raise ThemeclassError("truncated or damaged gzip file", file) from None
+    if limit is not None:
+        if len(data) > limit:
+            raise ThemeclassError(too_large(f"more than {megabytes(limit)} once uncompressed", limit), file)
+        data = bytes(data)
     if not data.strip():
         raise ThemeclassError("empty file", file)
     return data
 
 
-def file_kind(file: Path, data: bytes) -> str:
-    """Say which reader fits: ``"pdf"``, ``"html"`` or ``"text"`` (suffix first, then bytes)."""
+#: Bytes inflated at a time: small steps keep the peak near the limit, not twice it.
+_INFLATE_STEP = 1 << 16
+
+
+def _inflate(data: bytes, most: int) -> bytearray:
+    """Inflate gzip ``data`` (one member or several) up to ``most`` bytes; the CRC is
+    checked when the end is reached within them."""
+    out = bytearray()
+    with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+        while len(out) < most:
+            chunk = stream.read(min(_INFLATE_STEP, most - len(out)))
+            if not chunk:
+                break
+            out += chunk
+    return out
+
+
+def megabytes(size: int) -> str:
+    """A size in bytes as people read it: ``megabytes(122_000_000) == "122.0 MB"``."""
+    return f"{size / 1e6:.1f} MB"
+
+
+def too_large(what: str, limit: int) -> str:
+    """The problem of a file over a size limit, with what to do about it.
+
+    >>> too_large("122.0 MB", 2_000_000)
+    '122.0 MB is too large for one report (the limit is 2 MB; split it into its reports)'
+    """
+    return f"{what} is too large for one report (the limit is {limit / 1e6:g} MB; split it into its reports)"
+
+
+def suffix_kind(file: Path) -> str | None:
+    """The reader a file's suffix chooses, or None when only its bytes can tell.
+
+    >>> suffix_kind(Path("report.PDF")), suffix_kind(Path("page.htm")), suffix_kind(Path("download"))
+    ('pdf', 'html', None)
+    """
     suffix = file.suffix.lower()
     if suffix in _PDF_SUFFIXES:
         return "pdf"
@@ -87,7 +151,12 @@ def file_kind(file: Path, data: bytes) -> str:
         return "html"
     if suffix in _TEXT_SUFFIXES:
         return "text"
-    return _sniff(data)
+    return None
+
+
+def file_kind(file: Path, data: bytes) -> str:
+    """Say which reader fits: ``"pdf"``, ``"html"`` or ``"text"`` (suffix first, then bytes)."""
+    return suffix_kind(file) or _sniff(data)
 
 
 #: An HTML page opens with <html or <!doctype html, maybe after an XML declaration or comments.

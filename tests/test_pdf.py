@@ -1,7 +1,9 @@
-"""How to read a report file into text, and what happens when the file is wrong.
+"""Reading a PDF report: PDFium's characters rebuilt into pdftotext-like text.
 
-``read_text(path)`` is the one entry point: it picks the reader (text, PDF, HTML) and
-always returns normalised text — "\\n" line ends, no BOM, pages split by "\\f".
+A user calls ``themeclass.read_text("report.pdf")`` (or ``read``); it hands the bytes to
+``themeclass.reading.pdf.pdf_text``. The text comes back as ``pdftotext`` would give
+it, the layout the rest of the library was tuned on: one line per printed line in
+reading order, a form feed between pages.
 """
 
 from __future__ import annotations
@@ -9,114 +11,23 @@ from __future__ import annotations
 import collections
 import difflib
 import io
-import random
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
-from themeclass.errors import ThemeclassError
-from themeclass.readers import SUPPORTED_SUFFIXES, normalise_text, read_text
+from themeclass import ThemeclassError, read_text
+from themeclass.reading.pdf import pdf_text
 
 DATA = Path(__file__).parent / "data"
 JTAI = DATA / "liverpool_2016-08_jtai.pdf"  # 11 pages, private-use bullet U+F06E, footnote
 FOCUSED = DATA / "liverpool_2021-08_focused.pdf"  # 4 pages, ◼ bullets, two-column letterhead
-NEWS = DATA / "news_article.html"
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-# ------------------------------------------------------------------------ plain text
-
-
-def test_utf8_text_comes_back_unchanged(tmp_path):
-    path = write(tmp_path, "report.txt", "Children’s services ◼ good\n".encode())
-    assert read_text(path) == "Children’s services ◼ good\n"
-
-
-def test_utf8_bom_is_dropped(tmp_path):
-    path = write(tmp_path, "report.txt", b"\xef\xbb\xbfHeadline findings\n")
-    assert read_text(path) == "Headline findings\n"
-
-
-def test_cp1252_smart_quotes_survive(tmp_path):
-    # Word's "smart" punctuation saved as Windows-1252: ’ “ ” – are single bytes 0x92-0x96.
-    path = write(tmp_path, "report.txt", b"The child\x92s \x93voice\x94 \x96 heard")
-    assert read_text(path) == "The child’s “voice” – heard"
-
-
-def test_utf16_with_bom(tmp_path):
-    path = write(tmp_path, "report.txt", "Care leavers’ needs\r\n".encode("utf-16"))
-    assert read_text(path) == "Care leavers’ needs\n"
-
-
-def test_line_ends_become_lf_and_form_feeds_stay(tmp_path):
-    path = write(tmp_path, "report.txt", b"page one\r\nline two\rline three\n\x0cpage two\r\n")
-    text = read_text(path)
-    assert text == "page one\nline two\nline three\n\fpage two\n"
-    assert text.split("\f") == ["page one\nline two\nline three\n", "page two\n"]
-
-
-def test_unknown_suffix_is_read_as_text(tmp_path):
-    path = write(tmp_path, "report.md", b"# Findings\n")
-    assert read_text(path) == "# Findings\n"
-
-
-def test_supported_suffixes_are_lower_case_with_dot():
-    assert ".pdf" in SUPPORTED_SUFFIXES and ".html" in SUPPORTED_SUFFIXES and ".txt" in SUPPORTED_SUFFIXES
-
-
-def test_normalise_text_changes_only_line_ends_bom_and_nul():
-    kept = " ’“” ◼ \uf0a7 \uf0b7 \f"  # quotes, bullets, private-use glyphs, form feed
-    assert normalise_text("\ufeffa\r\nb\rc\x00d" + kept) == "a\nb\nc\ufffdd" + kept
-
-
-@given(st.text(alphabet=st.sampled_from("ab’◼\uf0a7 \t\r\n\f\x00\ufeff")))
-def test_normalise_text_leaves_no_carriage_return_or_nul_and_keeps_the_rest(text):
-    once = normalise_text(text)
-    assert "\r" not in once and "\x00" not in once
-    assert once.count("\f") == text.count("\f") and once.count("◼") == text.count("◼")
-    assert normalise_text(once) == once or once.startswith("\ufeff")  # only a second BOM goes on the next call
-
-
-@pytest.mark.parametrize("content", [b"", b"  \r\n\t\n"])
-def test_empty_file_is_refused(tmp_path, content):
-    path = write(tmp_path, "empty.txt", content)
-    with pytest.raises(ThemeclassError, match=r"empty\.txt: empty file$"):
-        read_text(path)
-
-
-def test_binary_noise_is_refused(tmp_path):
-    noise = random.Random(20260701).randbytes(4096)  # like os.urandom, but the same every run
-    path = write(tmp_path, "noise.txt", noise)
-    with pytest.raises(ThemeclassError, match=r"noise\.txt: not a text, PDF or HTML report \(binary data\)$"):
-        read_text(path)
-
-
-def test_binary_noise_without_nul_bytes_is_refused(tmp_path):
-    noise = bytes(b for b in random.Random(7).randbytes(4096) if b)  # decodes as latin-1, mostly controls
-    path = write(tmp_path, "noise.bin", noise)
-    with pytest.raises(ThemeclassError, match=r"noise\.bin: not a text, PDF or HTML report \(binary data\)$"):
-        read_text(path)
-
-
-def test_missing_file_is_named(tmp_path):
-    path = tmp_path / "nowhere.txt"
-    with pytest.raises(ThemeclassError, match=r"nowhere\.txt: no such file$") as caught:
-        read_text(path)
-    assert caught.value.path == str(path)
-
-
-def test_directory_is_refused(tmp_path):
-    with pytest.raises(ThemeclassError, match=r": is a directory$") as caught:
-        read_text(tmp_path)
-    assert str(caught.value) == f"{tmp_path}: is a directory"
 
 
 # ------------------------------------------------------------------------------ PDF
@@ -300,6 +211,24 @@ def test_pdf_page_printed_sideways_keeps_pdfium_order(pdfium, tmp_path):
     assert read_text(write(tmp_path, "landscape.pdf", tiny_pdf(content))) == "A landscape table\nsecond line\n"
 
 
+def test_pdf_text_reads_bytes_directly(pdfium, tmp_path):
+    # The reader behind read_text: bytes in, pdftotext-like text out (pages joined by "\f").
+    data = tiny_pdf("BT /F1 12 Tf 72 700 Td (Headline findings) Tj ET")
+    assert pdf_text(data, tmp_path / "r.pdf") == "Headline findings\n"
+
+
+def test_empty_pdf_is_refused(tmp_path):
+    with pytest.raises(ThemeclassError, match=r"r\.pdf: empty file$"):
+        pdf_text(b"", tmp_path / "r.pdf")
+
+
+def test_pdf_without_end_marker_is_refused_before_pdfium_sees_it(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # not needed to tell: no %%EOF at the end
+    data = tiny_pdf("BT /F1 12 Tf 72 700 Td (Hello) Tj ET")
+    with pytest.raises(ThemeclassError, match=r"cut\.pdf: truncated or damaged PDF$"):
+        pdf_text(data[:-20], tmp_path / "cut.pdf")
+
+
 def tiny_pdf(content: str) -> bytes:
     """A one-page A4 PDF drawing ``content`` (a content stream) with Helvetica as /F1."""
     stream = content.encode("latin-1")
@@ -321,80 +250,3 @@ def tiny_pdf(content: str) -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
-
-
-# ----------------------------------------------------------------------------- HTML
-
-
-ARTICLE = [
-    "Council children’s services rated good",
-    "Inspectors from Ofsted have rated the council’s services for children as good, "
-    "two years after they were found to be inadequate.",
-    "The report praised “strong leadership” and said social workers know children & families well.",
-    "However, inspectors found that care leavers do not always get the help they need with housing, "
-    "and that too many pathway plans are out of date.",
-    "The council’s director of children’s services said the team would “build on this progress” "
-    "over the coming year.",
-]
-
-
-def test_news_page_gives_title_then_article_paragraphs():
-    assert read_text(NEWS) == "\n\n".join(ARTICLE) + "\n"
-
-
-@pytest.mark.parametrize(
-    "furniture",
-    ["cookies", "Sport", "What’s on", "ADVERTISEMENT", "Share on", "Related articles", "School meals",
-     "Most read", "marrow", "newsletter", "rights reserved", "Privacy", "TRACKING", "position: fixed",
-     "By A. Reporter", "Echo-Chamber"],
-)
-def test_news_page_furniture_is_left_out(furniture):
-    assert furniture not in read_text(NEWS)
-
-
-def test_html_sniffed_and_decoded_by_meta_charset(tmp_path):
-    page = (
-        b"<!DOCTYPE html><html><head><meta charset=\"windows-1252\"><title>T</title></head>"
-        b"<body><nav><a href='/'>Home</a></nav><p>The council\x92s &quot;front door&quot;.</p></body></html>"
-    )
-    assert read_text(write(tmp_path, "page.dat", page)) == "T\n\nThe council’s \"front door\".\n"
-
-
-def test_xhtml_with_comment_before_doctype_is_sniffed(tmp_path):
-    page = b"<?xml version='1.0'?>\n<!-- saved page -->\n<!DOCTYPE html><html><body><p>Kept.</p></body></html>"
-    assert read_text(write(tmp_path, "saved", page)) == "Kept.\n"
-
-
-def test_html_without_article_element_uses_the_densest_block(tmp_path):
-    page = (
-        "<html><body><div class='menu'><a href='/a'>A</a> <a href='/b'>B</a></div>"
-        "<div id='story'><h1>Title</h1><p>First paragraph of the story.</p>"
-        "<p>Second paragraph, with <a href='/x'>a link</a> inside.</p></div>"
-        "<div><p>Short.</p></div></body></html>"
-    )
-    assert read_text(write(tmp_path, "page.htm", page.encode())) == (
-        "Title\n\nFirst paragraph of the story.\n\nSecond paragraph, with a link inside.\n"
-    )
-
-
-def test_html_with_no_article_text_is_refused(tmp_path):
-    page = b"<html><body><nav><a href='/'>Home</a></nav><script>x()</script></body></html>"
-    with pytest.raises(ThemeclassError, match=r"nav\.html: no article text found in HTML page$"):
-        read_text(write(tmp_path, "nav.html", page))
-
-
-def test_gzip_compressed_reports_read_like_plain_ones(tmp_path):
-    import gzip
-
-    plain = "Overview\nChildren’s plans are “clear”.\n\fPage two.\n"
-    (tmp_path / "r.txt.gz").write_bytes(gzip.compress(plain.encode("utf-8")))
-    assert read_text(tmp_path / "r.txt.gz") == plain
-
-
-def test_damaged_gzip_is_refused_by_name(tmp_path):
-    import gzip
-
-    bad = tmp_path / "r.txt.gz"
-    bad.write_bytes(gzip.compress(b"some report text")[:12])
-    with pytest.raises(ThemeclassError, match=r"r\.txt\.gz: truncated or damaged gzip file"):
-        read_text(bad)
