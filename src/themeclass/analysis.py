@@ -39,7 +39,7 @@ from .model.format import load
 from .model.parallel import joblib_parallel
 from .model.predictor import ThemeModel
 from .reading.metadata import extract_metadata
-from .reading.read import read, report_paths
+from .reading.read import check_repeats, check_size, read, report_paths
 from .reading.segment import segment
 from .report import Report, Unit
 from .tracing import ReportSummary, summarise
@@ -63,7 +63,9 @@ def analyse(path: str | os.PathLike[str] | None = None, *, text: str | None = No
     if path is not None:
         report = read(path)
     else:
+        check_size(text, "<text>")
         report = Report(id="text", text=text, metadata=extract_metadata(text, "text"), units=segment(text, "text"))
+        check_repeats(report.units, "<text>")
         if not report.units and text.strip():
             report.units = [Unit(report="text", index=0, text=" ".join(text.split()), start=0, end=len(text))]
     results = model.predict([u.text for u in report.units], [u.section for u in report.units])
