@@ -15,6 +15,47 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS: dict[str, list[tuple[str, str]]] = {}
 
+NOTEBOOKS["01_quickstart"] = [
+    ("md", """# Quickstart: one report, its units, themes, sentiment and evidence
+
+Everything here runs offline on the shipped corpus and the shipped default model."""),
+    ("code", """import pandas as pd
+import themeclass
+
+report = themeclass.read("../corpus/reports/liverpool_2023-05_ilacs.txt.gz")
+report.metadata"""),
+    ("md", """A report is cut into **units** (paragraphs and bullet items) with the heading they sit under, the
+paragraph number and the page."""),
+    ("code", """units = pd.DataFrame([u.to_dict() for u in report.units])
+units[["index", "kind", "number", "page", "section", "text"]].head(10)"""),
+    ("md", """The default model tags each unit with themes; each theme gets its own sentiment, a score in [-1, 1],
+the probability that the theme is there, and the sentences it rests on."""),
+    ("code", """analysed = themeclass.analyse(path=report.path)
+rows = [
+    {"unit": u.id, "section": u.section, "theme": theme, "sentiment": r.sentiment, "score": r.score,
+     "confidence": r.confidence, "recurring": r.recurring, "evidence": " | ".join(r.evidence)}
+    for u in analysed.units for theme, r in u.themes.items()
+]
+results = pd.DataFrame(rows)
+results.head(15)"""),
+    ("code", """# How the units about each theme divide by sentiment
+results.groupby(["theme", "sentiment"]).size().unstack(fill_value=0)"""),
+    ("md", """The report's **judgement** of each theme weighs those units (`themeclass.judge`): a score, a label
+on an ordered scale (strength, mixed, weakness, serious weakness), how many units it rests on and the
+ids of the units that carry it. Ofsted graded this inspection inadequate for help and protection,
+leadership and care leavers, and requires improvement for children in care."""),
+    ("code", """summary = themeclass.trace([analysed]).reports[0]
+judged = themeclass.ReportJudge.default().judge(summary.results)
+pd.DataFrame([{"theme": t, **j.to_dict()} for t, j in judged.items()])[["theme", "judgement", "score", "units", "evidence"]]"""),
+    ("md", """Any text works too, e.g. a paragraph you are reading:"""),
+    ("code", """model = themeclass.load()
+found = model.predict(["Supervision is regular but too often task-focused, and care leavers still wait too long for suitable homes."])[0]
+{theme: (r.sentiment, round(r.score, 2), r.recurring, r.evidence) for theme, r in found.items()}"""),
+    ("md", """The model's metadata says what it was trained on and how it scored on held-out reports:"""),
+    ("code", """meta = model.info["meta"]
+meta["scores"]["reports"], meta["scores"]["model"]["macro_f1"], meta["scores"]["model"]["weakness"]["f1"], meta["training"]["units"]"""),
+]
+
 NOTEBOOKS["02_recurring_weaknesses"] = [
     ("md", """# Recurring weaknesses: the national picture and one authority's timeline
 

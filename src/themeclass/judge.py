@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .codebook import GRADE_ORDER, THEMES, WEAK_GRADES
+from .files import read_jsonl
 
 #: The judgement labels, from best to worst.
 JUDGEMENTS = ("strength", "mixed", "weakness", "serious_weakness")
@@ -308,11 +309,9 @@ def _cue_patterns() -> dict[str, re.Pattern]:
     (read from the same ``patterns.jsonl``, without loading spaCy)."""
     path = Path(str(resources.files("themeclass").joinpath("data", "patterns.jsonl")))
     phrases: dict[str, list[str]] = {"negative": [], "recurring": []}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            p = json.loads(line)
-            if (p["kind"], p["label"]) in (("hedge", "negative"), ("recurrence", "recurring")):
-                phrases[p["label"]].append(re.escape(p["pattern"]).replace(r"\ ", r"\s+"))
+    for _, p in read_jsonl(path, "patterns"):
+        if (p["kind"], p["label"]) in (("hedge", "negative"), ("recurrence", "recurring")):
+            phrases[p["label"]].append(re.escape(p["pattern"]).replace(r"\ ", r"\s+"))
     return {k: re.compile(r"(?<!\w)(" + "|".join(sorted(v, key=len, reverse=True)) + r")(?!\w)", re.I)
             for k, v in phrases.items()}
 
