@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from themeclass import ThemeclassError, read_text
+from themeclass import ThemeclassError, read, read_text
 from themeclass.reading.html import html_text
 
 DATA = Path(__file__).parent / "data"
@@ -112,3 +112,72 @@ def test_unclosed_tags_nested_very_deep_do_not_break_the_reader(tmp_path):
 def test_empty_page_is_refused(tmp_path):
     with pytest.raises(ThemeclassError, match=r"blank\.html: empty file$"):
         html_text(b"  \n", tmp_path / "blank.html")
+
+
+# Trade-press pages (constructed, see tests/data/README.md): menus, issue archives,
+# subscription offers, bylines and captions in plain <p>s with no telling markup.
+TRADEPRESS = {
+    "tradepress_article.html": [
+        "Inspectors say too many children wait too long for help, though leaders have started to act.",
+        "Children in need of help and protection in Exampleton wait too long for assessments, and plans for many "
+        "of them are not specific enough, Ofsted has found.",
+        "In a letter published after a focused visit in January, inspectors said that the council's front door "
+        "responded quickly to concerns, but that assessments were often delayed when caseloads in the intake teams rose.",
+        "Managers did not always record the reasons for their decisions, the letter said, and supervision of social "
+        "workers was irregular in some teams.",
+        "Inspectors found that senior leaders had an accurate understanding of the weaknesses and had begun to recruit "
+        "more permanent social workers.",
+        'A council spokesperson said: "We welcome the findings and are already acting on them."',
+        "The council was judged to require improvement at its last full inspection in 2022.",
+    ],
+    "tradepress_article_2.html": [
+        "Police, health services and children's social care in Northshire are too slow to share information about "
+        "teenagers at risk of criminal exploitation, a joint targeted area inspection has found.",
+        "Inspectors from Ofsted, the Care Quality Commission, HM Inspectorate of Constabulary and Fire & Rescue "
+        "Services and HM Inspectorate of Probation visited the area in September.",
+        "Their letter said that strategy meetings were not always held when risks escalated, and that some "
+        "children were not seen by a social worker for several weeks.",
+        "However, inspectors praised the area's specialist exploitation team, whose workers \"build trusting "
+        "relationships with children who have often been let down by adults\".",
+        "The partnership has been asked to send Ofsted a written statement of action.",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRADEPRESS))
+def test_trade_press_article_units_are_its_paragraphs(name):
+    units = read(DATA / name).units
+    assert [u.text for u in units] == TRADEPRESS[name]
+
+
+@pytest.mark.parametrize("name", sorted(TRADEPRESS))
+@pytest.mark.parametrize(
+    "furniture",
+    ["Latest digital issues", "Archive of digital editions", "Themed supplements", "£", "ubscri", "Priya Shah",
+     "Tom Okafor", "Picture:", "photo:", "council offices", "March 2025", "Share this", "LinkedIn", "Jobs",
+     "Inspections", "Published", "Home", "rights reserved"],
+)
+def test_trade_press_furniture_is_left_out(name, furniture):
+    assert furniture not in read_text(DATA / name)
+
+
+def test_trade_press_sections_are_the_headline_and_subheadings():
+    units = read(DATA / "tradepress_article.html").units
+    assert {u.section for u in units} == {
+        "Ofsted finds widespread weaknesses in council's help for children in need",
+        "Leaders 'know what needs to improve'",
+    }
+
+
+def test_article_lists_prices_and_short_lines_are_kept_when_they_are_the_article(tmp_path):
+    page = (
+        "<html><body><main><h1>Budget</h1>"
+        "<p>The council will spend £2m a year on early help, its budget says.</p>"
+        "<p>Inspectors looked at three areas:</p>"
+        "<ul><li>assessments</li><li>child protection plans</li><li>supervision</li></ul>"
+        "<p>By the end of the year every plan will have been reviewed by a manager.</p>"
+        "</main></body></html>"
+    )
+    text = read_text(write(tmp_path, "budget.html", page.encode("utf-8")))
+    for kept in ("£2m a year", "assessments", "child protection plans", "supervision", "By the end of the year"):
+        assert kept in text

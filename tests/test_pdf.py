@@ -80,7 +80,23 @@ def test_pdf_text_has_the_report_sentences_and_bullets(jtai_text, focused_text):
     assert "◼ The quality of plans to ensure that children’s progress is clearly measured." in focused_text
     pages = focused_text.split("\f")
     assert pages[0].startswith("Ofsted\nPiccadilly Gate\nStore Street\nManchester\nM1 2WD\n\nT 0300 123 1231")
-    assert "Headline findings\nMost children in Liverpool benefit from an effective range" in pages[0]
+    assert "Headline findings\n\nMost children in Liverpool benefit from an effective range" in pages[0]
+
+
+def test_pdf_white_space_between_paragraphs_is_a_blank_line(focused_text):
+    # pdftotext prints these two paragraphs with no gap, and the first one's last line
+    # runs to the right margin; the page sets them apart with white space (issue 14).
+    assert (
+        "guidelines for responding to COVID-19. This visit was carried out fully on site.\n\nHeadline findings\n\n"
+        in focused_text
+    )
+    assert "The partnership has planned and delivered a well-coordinated and effective\nresponse" in focused_text
+    # pdftotext's line-final hyphen joining is unchanged
+    reference = (DATA / "liverpool_2021-08_focused.pdftotext.txt").read_text(encoding="utf-8")
+    def printed_lines(text):
+        return [line.strip() for line in text.replace("\f", "\n").split("\n") if line.strip()]
+
+    assert printed_lines(focused_text) == printed_lines(reference)
 
 
 def test_pdf_superscript_stays_in_its_line(jtai_text):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import themeclass
-from themeclass.reading.segment import BULLET_CHARS, segment, segment_blocks
+from themeclass.reading.segment import BLOCK_KINDS, BULLET_CHARS, DROPPED_KINDS, segment, segment_blocks
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "reports"
 
@@ -234,6 +234,69 @@ def test_units_lose_no_letters_or_digits_of_their_lines(text):
         assert dropped == "" or (dropped.isdigit() and unit.number == int(dropped)) or dropped == "B"
 
 
+# Lines like a report's: prose of every width, sentence ends at the right margin,
+# words split by a line-end hyphen, indentation, bullets, numbers, page breaks.
+report_lines = st.one_of(
+    line_text,
+    st.sampled_from([
+        "", "\f", "  \f", "\t", "1.", "7.", "12. Text runs on.", "◼ a bullet", "\uf0b7 Plans are reviewed.", "B Plans",
+        "Yours sincerely", "Dear Sir,", "Judgement", "Good", "Overview", "What needs to improve?", "Page 2 of 9", "3",
+        "Children are seen regularly by social workers who know them well and record their", "views. Plans are",
+        "reviewed and updated when circumstances change, and managers oversee the work closely.",
+        "Leaders know the service well. Senior managers have an accurate view of the quality",
+        "of practice, and they act on what they find. Caseloads are manageable for most staff.",
+        "The quality of assessments has improved since the last inspection, and most assess-",
+        "ment records are well-", "established. Social workers visit children often.",
+        "   Indented line of text that opens a new paragraph in some layouts of the report.",
+        "© Crown copyright 2019", "Piccadilly Gate", "Ofsted will take the findings from this visit into account.",
+    ]),
+)
+report_documents = st.lists(report_lines, max_size=80).map("\n".join)
+
+
+def _aligns(source: list[tuple[str, bool]], kept: str) -> bool:
+    """``kept`` is ``source`` less some hyphens that ended a line."""
+    j = 0
+    for char, line_end in source:
+        if j < len(kept) and char == kept[j]:
+            j += 1
+        elif not (char == "-" and line_end):
+            return False
+    return j == len(kept)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(report_documents, documents))
+def test_every_character_is_in_one_unit_or_in_a_documented_dropped_block(text):
+    blocks = segment_blocks(text)
+    owner = [0] * len(text)
+    for block in blocks:
+        assert block.kind in BLOCK_KINDS
+        for line in block.lines:
+            for i in range(line.start, line.end):
+                owner[i] += 1
+    for i, char in enumerate(text):
+        # every character is in exactly one block, a unit or a dropped kind (white space
+        # between lines, being layout, in none)
+        assert owner[i] == 1 or (char.isspace() and owner[i] == 0), (i, char)
+    unit_blocks = [b for b in blocks if b.kind not in DROPPED_KINDS]
+    units = segment(text, "r")
+    kept_blocks = [b for b in unit_blocks if any(ch.isalnum() for ch in b.raw) or b.raw.strip(BULLET_CHARS + " ")]
+    assert len(units) == len(kept_blocks)
+    for block, unit in zip(kept_blocks, units):
+        assert (unit.start, unit.end) == (block.start, block.end)
+        source = []
+        for line in block.lines:
+            chars = [c for c in text[line.start : line.end] if not c.isspace()]
+            source += [(c, k == len(chars) - 1) for k, c in enumerate(chars)]
+        kept = "".join(c for c in unit.text if not c.isspace())
+        # Dropped inside a unit: only a leading bullet glyph (or stray "B") or run-on paragraph number.
+        assert any(
+            all(c in BULLET_CHARS or c in "B." or c.isdigit() for c, _ in source[:cut]) and _aligns(source[cut:], kept)
+            for cut in range(0, min(len(source), 6) + 1)
+        ), (block.raw, unit.text)
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(["Children are safe.", "Plans are not always timely, and some children wait too long."]), min_size=2, max_size=12), st.booleans())
 def test_numbered_paragraphs_are_never_merged(sentences, number_alone):
@@ -309,3 +372,99 @@ def test_units_serialise_to_the_documented_fields():
         "kind": "paragraph", "section": "Overview", "number": None, "page": 1, "start": 9, "end": 46,
     }
     assert text[unit.start : unit.end].strip() == unit.text
+
+
+def test_a_pdf_paragraph_ending_at_the_right_margin_is_its_own_unit():
+    # In pdftotext's text "... fully on site." fills its line and "Headline findings"
+    # follows without a gap, so the text alone cannot show the break; the PDF's
+    # layout blocks do (issue 14).
+    pytest.importorskip("pypdfium2")
+    pdf = Path(__file__).resolve().parent / "data" / "liverpool_2021-08_focused.pdf"
+    units = themeclass.read(pdf).units
+    visit = next(u for u in units if u.text.startswith("This visit was carried out in line with"))
+    assert visit.text.endswith("This visit was carried out fully on site.")
+    headline = next(u for u in units if u.text.startswith("Most children in Liverpool benefit"))
+    assert headline.section == "Headline findings"
+
+
+# --- paragraph ends the text hides (issue 14) ------------------------------------------
+
+CARE_LEAVERS = """\
+Care leavers are supported by personal advisers who stay in touch with them and help
+them to find suitable homes, education and work. Pathway plans are up to date and
+written with young people, although some do not say enough about their health needs
+and how these will be met."""
+VISITS = """\
+Social workers visit children regularly and know them well. They complete direct work
+with children to understand their wishes and feelings, and this informs their plans.
+Assessments are thorough and consider the history of the family, including previous
+concerns, so that risks to children are understood and their needs are clearly set
+out. Managers review the work of social workers often and give clear direction on next
+steps, which helps to keep plans on track and avoids drift for children and families."""
+LEADERS = """\
+Leaders have a clear and accurate understanding of the quality of practice in the service.
+They use performance information and audits well to identify where practice is weaker,
+and they have taken decisive action to strengthen the front door and the assessment
+teams. Caseloads are manageable, and social workers say that they feel well supported
+by their managers, who are visible and available to discuss their work with children
+and their families."""
+MISSING = """\
+Children who go missing are offered return home interviews, and the information from
+them is shared with the police and with schools. Strategy meetings are held when risks
+increase, and plans to reduce the risk of exploitation are reviewed at regular
+intervals by managers."""
+
+
+def _starts(units):
+    return [u.text[:30] for u in units]
+
+
+def test_a_paragraph_whose_last_line_runs_to_the_margin_is_split_from_the_next():
+    # "... for children and families." fills its line, so only the paragraph's shape
+    # shows the end: a sentence ends at the margin, the next line opens a sentence,
+    # and both sides are as long as the letter's paragraphs.
+    units = segment("\n".join([CARE_LEAVERS, VISITS, LEADERS, MISSING]), "letter")
+    assert _starts(units) == [
+        "Care leavers are supported by ", "Social workers visit children ", "Leaders have a clear and accur",
+        "Children who go missing are of",
+    ]
+    assert units[1].text.endswith("avoids drift for children and families.")
+
+
+def test_a_sentence_carrying_on_from_the_last_does_not_open_a_paragraph():
+    carried = "However, l" + LEADERS[1:]
+    units = segment("\n".join([CARE_LEAVERS, VISITS, carried, MISSING]), "letter")
+    assert len(units) == 3 and "families. However, leaders have" in units[1].text
+
+
+def test_a_page_break_between_paragraphs_ends_the_first_even_at_the_margin():
+    text = "\n".join([CARE_LEAVERS, VISITS]) + "\n\f" + "\n".join([LEADERS, MISSING])
+    units = segment(text, "letter")
+    assert len(units) == 4 and units[2].text.startswith("Leaders have") and units[2].page == 2
+    # ... while a sentence running on over the break is one unit
+    split = VISITS.replace("avoids drift for children and families.", "avoids drift for children and\n\ffamilies.")
+    assert len(segment("\n".join([CARE_LEAVERS, split, MISSING]), "letter")) == 3
+
+
+def test_a_text_that_marks_its_paragraphs_with_blank_lines_hides_no_paragraph_end():
+    # As the PDF reader's text does: the long block is one paragraph.
+    text = "\n\n".join([CARE_LEAVERS, VISITS + "\n" + LEADERS, MISSING])
+    assert len(segment(text, "report")) == 3
+
+
+def test_a_paragraph_number_at_the_top_of_a_page_is_not_furniture():
+    # "#." recurs at the page edges of a numbered report; the numbers are not running heads.
+    findings = ["Plans are reviewed on time.", "Children are seen alone.", "Supervision is regular.",
+                "Care leavers have good homes.", "Assessments are thorough.", "Leaders know the service well.",
+                "Caseloads are manageable.", "Strategy meetings are timely.", "Audits are accurate.",
+                "Foster carers are trained.", "Adoption is timely.", "Partners share information."]
+    pages = [f"{n}.\n\n{finding}\n" for n, finding in enumerate(findings, start=1)]
+    units = segment("\f".join(pages), "numbered")
+    assert [u.number for u in units] == list(range(1, 13))
+
+
+def test_publisher_sentences_set_as_bullets_are_not_units():
+    text = LETTER.replace("Ofsted will take the findings", "◼ Ofsted will take the findings")
+    text = text.replace("Yours sincerely", "◼ I am copying this letter to the Department for Education.\nYours sincerely")
+    joined = " ".join(texts(segment(text, "letter")))
+    assert "Ofsted will take" not in joined and "copying this letter" not in joined

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -120,14 +121,91 @@ def html_text(data: bytes, file: Path) -> str:
     builder.close()
     root = builder.root
     title = _title(root)
+    facts = _page_facts(root)
     _prune(root, _paragraph_weight(root))
     body = _article_root(root)
-    paragraphs = [p for p in _paragraphs(body) if p]
-    if paragraphs and title and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
+    paragraphs = _drop_page_furniture([p for p in _paragraphs(body) if p], title, facts)
     if not paragraphs:
         raise ThemeclassError("no article text found in HTML page", file)
     return "\n\n".join(([title] if title else []) + paragraphs) + "\n"
+
+
+# --- HTML: page furniture that markup does not flag (issue 14)
+#
+# Trade-press pages put menus, issue archives, subscription offers, bylines and
+# picture captions in plain <p>s and <div>s with no telling class, often inside the
+# element that holds the article. These are recognised by their text instead:
+# captions repeat an image's alt text; bylines and datelines have a fixed shape;
+# subscription offers name a price or a subscription; menu items are short lines
+# without sentence punctuation that the page repeats (header and footer menus) or
+# that trail after the article's last paragraph or lead into its first.
+
+#: Short: at most this many words (menu items, panel headings, kickers).
+_MENU_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?:;][’”\"')\]]*$")
+_BYLINE = re.compile(
+    r"^(?i:by|written by|words by|reporter:?|author:?)\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}"
+    r"(?:\s*[,|–-]\s*[\w ’'&-]{0,60})?$",
+)
+_DATELINE = re.compile(
+    r"^(?:(?:published|updated|posted|last updated)(?: on)?:?\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*,?\s+\d{4}"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm)?)?$",
+    re.I,
+)
+_PRICE = re.compile(r"[£$€]\s?\d")
+_SUBSCRIPTION = re.compile(r"subscri|unlimited access|digital access|print and digital|free trial|membership", re.I)
+
+
+def _page_facts(root: _Node) -> tuple[set[str], Counter]:
+    """Before pruning: the page's image alt texts, and how often each short line occurs on the page."""
+    alts = {_norm(n.attrs.get("alt", "")) for n in root.walk() if n.tag == "img"}
+    alts.discard("")
+    lines: Counter = Counter()
+    for paragraph in _paragraphs(root):
+        for line in paragraph.split("\n"):
+            if line and len(line.split()) <= _MENU_WORDS:
+                lines[_norm(line)] += 1
+    for node in root.walk():
+        if node.tag == "a":
+            text = _norm(_inline_text(node))
+            if text and len(text.split()) <= _MENU_WORDS:
+                lines[text] += 1
+    return alts, lines
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def _menu_like(text: str) -> bool:
+    return len(text.split()) <= _MENU_WORDS and not _SENTENCE_END.search(text)
+
+
+def _drop_page_furniture(paragraphs: list[str], title: str, facts: tuple[set[str], Counter]) -> list[str]:
+    """The article's paragraphs without captions, bylines, datelines, offers and menus."""
+    alts, counts = facts
+    kept = []
+    for paragraph in paragraphs:
+        norm = _norm(paragraph)
+        words = len(paragraph.split())
+        if title and norm == _norm(title):
+            continue  # the headline again (the title is printed once, first)
+        if any(norm == alt or (norm.startswith(alt) and len(norm) <= len(alt) + 60 and len(alt.split()) >= 3) for alt in alts):
+            continue  # a picture caption repeating the image's alt text (and a credit)
+        if words <= 12 and (_BYLINE.match(paragraph) or _DATELINE.match(paragraph)):
+            continue
+        if words <= 40 and _PRICE.search(paragraph) and _SUBSCRIPTION.search(paragraph) or words <= 10 and _SUBSCRIPTION.search(paragraph):
+            continue  # a subscription offer
+        if _menu_like(paragraph) and counts[norm] >= 2:
+            continue  # a menu item the page repeats (header, sidebar, footer)
+        kept.append(paragraph)
+    prose = [i for i, p in enumerate(kept) if not _menu_like(p)]
+    if not prose:
+        return kept
+    # Short unpunctuated lines before the first paragraph (kickers, section labels) or after
+    # the last (sidebar panels, share bars, tag lists) head nothing: they are furniture.
+    return kept[prose[0] : prose[-1] + 1]
 
 
 _HTML_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))

@@ -474,39 +474,56 @@ def _same_flow(a: _Block, b: _Block) -> bool:
     return b.y1 <= a.y0 + 0.3 * b.size and _overlap(a.x0, a.x1, b.x0, b.x1) > 0 and ratio <= _SIZE_RATIO
 
 
-def _flows(blocks: list[_Block]) -> Iterator[list[str]]:
-    """Group blocks into flows (runs of a column) and yield each flow's lines."""
-    flow: list[str] = []
-    previous: _Block | None = None
+def _flows(blocks: list[_Block]) -> Iterator[list[_Block]]:
+    """Group blocks into flows (runs of a column) and yield each flow's blocks."""
+    flow: list[_Block] = []
     for block in blocks:
-        if previous is not None and not _same_flow(previous, block):
+        if flow and not _same_flow(flow[-1], block):
             yield flow
             flow = []
-        flow.extend(run.text for run in block.runs)
-        previous = block
+        flow.append(block)
     if flow:
         yield flow
 
 
 def _render(blocks: list[_Block]) -> list[str]:
-    """Lines of the page, a blank line between flows, end-of-line hyphens joined as pdftotext does."""
+    """Lines of the page, end-of-line hyphens joined as pdftotext does.
+
+    A blank line goes between flows and between the layout blocks of a flow (``_paragraph_gaps``).
+    """
     lines: list[str] = []
     for flow in _flows(blocks):
         if lines:
             lines.append("")
-        lines.extend(_join_hyphens(flow))
+        lines.extend(_paragraph_gaps(flow))
     return lines
 
 
-def _join_hyphens(lines: list[str]) -> list[str]:
-    """``pdftotext`` drops a line-final ``-`` and joins the next line, except at a flow's end."""
+# --- PDF layout: paragraph breaks (issue 14)
+#
+# pdftotext prints a column's paragraphs without a gap, so a paragraph whose last line
+# runs to the right margin leaves no trace in the text. The page shows it: paragraphs
+# are set apart by white space, which is what ends a layout block (``_LINE_GAP``).
+# The reader keeps that cue as a blank line between the blocks of one flow; the
+# segmenter already ends a paragraph at a blank line (unless a sentence runs on).
+
+
+def _paragraph_gaps(flow: list[_Block]) -> list[str]:
+    """A flow's lines, hyphens joined, with a blank line where one layout block ends and the next begins."""
+    lines: list[str] = []
+    ends: set[int] = set()  # indices (into the flow's lines) of each block's last line
+    for block in flow:
+        lines.extend(run.text for run in block.runs)
+        ends.add(len(lines) - 1)
     out: list[str] = []
     carry = ""
     for index, line in enumerate(lines):
         line = carry + line
         carry = ""
         if line.endswith("-") and index + 1 < len(lines):
-            carry = line[:-1]
+            carry = line[:-1]  # pdftotext joins a line-final hyphen to the next line
             continue
         out.append(line)
+        if index in ends and index + 1 < len(lines):
+            out.append("")
     return out
