@@ -40,19 +40,20 @@ def tiny_labelled(tmp_path):
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
-    from themeclass.corpus import load_labelled
-    from themeclass.model import ThemeModel
+    """Path to a model (``.npz``, format 2) trained on the tiny corpus with seed 0."""
+    from themeclass.learning.dataset import load_labelled
+    from themeclass.learning.train import fit_model
+    from themeclass.model.format import save
 
     folder = tmp_path_factory.mktemp("model")
     labelled = folder / "tiny.jsonl"
     labelled.write_text("".join(json.dumps(r) + "\n" for r in tiny_records()), encoding="utf-8")
-    model = ThemeModel.train(load_labelled([labelled]), seed=0)
-    path = model.save(folder / "tiny", training_data=[str(labelled)])
-    return path
+    model = fit_model(load_labelled([labelled]), seed=0)
+    return save(model, folder / "tiny", training={"files": [str(labelled)]})
 
 
 @pytest.fixture(scope="session")
 def tiny_model_loaded(tiny_model):
-    from themeclass.model import load
+    from themeclass.model.format import load
 
     return load(tiny_model)
