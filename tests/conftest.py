@@ -40,6 +40,7 @@ def tiny_labelled(tmp_path):
 
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory):
+    """Path to a model (``.npz``, format 2) trained on the tiny corpus with seed 0."""
     from themeclass.learning.dataset import load_labelled
     from themeclass.learning.train import fit_model
     from themeclass.model.format import save
@@ -47,7 +48,8 @@ def tiny_model(tmp_path_factory):
     folder = tmp_path_factory.mktemp("model")
     labelled = folder / "tiny.jsonl"
     labelled.write_text("".join(json.dumps(r) + "\n" for r in tiny_records()), encoding="utf-8")
-    return save(fit_model(load_labelled([labelled]), seed=0), folder / "tiny", training={"files": [str(labelled)]})
+    model = fit_model(load_labelled([labelled]), seed=0)
+    return save(model, folder / "tiny", training={"files": [str(labelled)]})
 
 
 @pytest.fixture(scope="session")

@@ -27,9 +27,11 @@ from numbers import Real
 from typing import Iterable, Sequence
 
 import numpy as np
+from sklearn.base import ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_is_fitted
 
 from ..codebook import RULE_LABELS, THEMES
@@ -44,7 +46,7 @@ def _scaled(X, scale: np.ndarray):
     return X.multiply(scale).tocsr() if X.shape[1] else X
 
 
-class ThemeClassifier(TextEstimator):
+class ThemeClassifier(ClassifierMixin, TextEstimator):
     """Multi-label theme classifier (scikit-learn estimator); see the module docstring.
 
     Parameters (besides those of :class:`~themeclass.learning.estimator.TextEstimator`):
@@ -54,7 +56,7 @@ class ThemeClassifier(TextEstimator):
 
     Fitted attributes:
 
-    * ``classes_``: array of the 5 themes (:data:`themeclass.codebook.THEMES`);
+    * ``classes_``: array (5,) of the themes (:data:`themeclass.codebook.THEMES`), the columns of ``Y``;
     * ``thresholds_``: array (5,), each theme's decision threshold on its probability;
     * ``oof_proba_``: array (n_units, 5) of out-of-fold probabilities, or None without cross-validation;
     * ``vectorizer_``, ``section_vectorizer_``: the fitted TF-IDF of the words and of the section heading;
@@ -122,10 +124,13 @@ class ThemeClassifier(TextEstimator):
     # -- estimator API --------------------------------------------------------------
     def _fit(self, X: list, Y, groups: Sequence | None = None) -> "ThemeClassifier":
         texts, sections = self._split(X)
+        kind = type_of_target(Y, input_name="y", raise_unknown=True)  # refuses NaN, infinity, objects
+        Y = np.asarray(Y)
+        if kind != "multilabel-indicator" or Y.shape != (len(texts), len(THEMES)):
+            raise ValueError(f"Y must be an n_units x {len(THEMES)} 0/1 matrix matching X "
+                             f"(got a {kind} target of shape {Y.shape} for {len(texts)} units)")
+        Y = Y.astype(int)
         docs = self.prepare(texts)
-        Y = np.asarray(Y, dtype=int)
-        if Y.ndim != 2 or Y.shape[1] != len(THEMES) or Y.shape[0] != len(docs):
-            raise ValueError(f"Y must be an n_units x {len(THEMES)} 0/1 matrix matching X")
         self.classes_ = np.array(THEMES)
         features = self._features(docs, sections, fit=True)
         self.thresholds_ = np.full(len(THEMES), 0.5)
@@ -173,6 +178,13 @@ class ThemeClassifier(TextEstimator):
                 "ngram_range": np.array(self.ngram_range), "rule_weight": np.array(self.rule_weight),
                 "section_vocabulary": self.section_vectorizer_.vocabulary_, "section_idf": self.section_vectorizer_.idf_,
                 "section_weight": np.array(self.section_weight)}
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True  # Y is n_units x 5, one column per theme
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        return tags
 
     def score(self, X: Iterable, Y) -> float:
         """Macro-F1 over the five themes (not subset accuracy)."""

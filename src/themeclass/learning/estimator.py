@@ -12,6 +12,7 @@ reports the model has not seen, as it will be used.
 
 from __future__ import annotations
 
+import os
 from numbers import Integral, Real
 from typing import Any, Callable, Sequence
 
@@ -22,7 +23,14 @@ from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, Str
 from sklearn.utils._param_validation import Interval
 from threadpoolctl import threadpool_limits
 
+from ..model.parallel import watch_parent
 from ..nlp.features import Preparer
+
+
+def _fold(parent: int, fit_one: Callable, args: tuple):
+    """One fold, in a worker of ``parent`` (or in ``parent`` itself)."""
+    watch_parent(parent)
+    return fit_one(*args)
 
 
 class TextEstimator(Preparer, BaseEstimator):
@@ -57,8 +65,13 @@ class TextEstimator(Preparer, BaseEstimator):
         """Learn from ``X`` and ``y``; ``groups`` (each item's report) keeps a
         report's items in one fold when the threshold is tuned. Returns self."""
         self._validate_params()
+        if y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
+        X = list(X)
+        if not X:
+            raise ValueError(f"{type(self).__name__} needs at least one item to fit (got 0 samples)")
         with threadpool_limits(1):  # one BLAS thread: identical results in this process and in workers
-            return self._fit(list(X), y, groups)
+            return self._fit(X, y, groups)
 
     def _fit(self, X: list, y, groups: Sequence | None):  # pragma: no cover - each estimator defines it
         raise NotImplementedError
@@ -75,8 +88,10 @@ class TextEstimator(Preparer, BaseEstimator):
         return list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(index, y))
 
     def _map_folds(self, fit_one: Callable, fold_args: list[tuple]) -> list:
-        """``fit_one(*args)`` for every fold's arguments, in parallel over ``n_jobs`` workers."""
-        return Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(fit_one)(*args) for args in fold_args)
+        """``fit_one(*args)`` for every fold's arguments, in parallel over ``n_jobs`` workers
+        (which exit if this process is killed, rather than idle on for minutes)."""
+        parent = os.getpid()
+        return Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(_fold)(parent, fit_one, args) for args in fold_args)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -22,10 +22,12 @@ from numbers import Integral, Real
 from typing import Iterable, Sequence
 
 import numpy as np
+from sklearn.base import ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from ..codebook import LABELS, WEAKNESS
 from ..model.predictor import weakness_call
@@ -37,7 +39,7 @@ from .thresholds import best_threshold, f1, grid
 _GRID = grid(0.2, 0.8, 0.05)
 
 
-class ThemeSentiment(TextEstimator):
+class ThemeSentiment(ClassifierMixin, TextEstimator):
     """Sentiment of a (unit, theme) pair; ``X`` items are ``(text_or_doc, theme, section)``.
 
     Parameters (besides those of :class:`~themeclass.learning.estimator.TextEstimator`):
@@ -47,7 +49,7 @@ class ThemeSentiment(TextEstimator):
 
     Fitted attributes:
 
-    * ``classes_``: array of the sentiment labels seen in training (sorted);
+    * ``classes_``: array (n_classes,) of the sentiment labels seen in training, sorted;
     * ``weakness_threshold_``: float, the P(negative) + P(mixed) at which a pair is a weakness;
     * ``oof_proba_``: array (n_items, n_classes) of out-of-fold probabilities, or None without cross-validation;
     * ``vectorizer_``: the fitted TF-IDF of the evidence sentences;
@@ -82,11 +84,15 @@ class ThemeSentiment(TextEstimator):
         return LogisticRegression(C=self.C, class_weight="balanced", max_iter=3000).fit(features, y)
 
     def _fit(self, X: list, y: Sequence[str], groups: Sequence | None = None) -> "ThemeSentiment":
-        items = self._items(X)
-        y = np.asarray(y)
-        unknown = set(y) - set(LABELS)
+        kind = type_of_target(y, input_name="y", raise_unknown=True)  # refuses NaN, infinity, objects
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"y must be one sentiment label per item ({', '.join(LABELS)}), not a {kind} target")
+        y = column_or_1d(y, warn=True)
+        unknown = set(y.tolist()) - set(LABELS)
         if unknown:
-            raise ValueError(f"unknown sentiment labels: {sorted(unknown)}")
+            raise ValueError(f"unknown sentiment labels: {sorted(map(str, unknown))}")
+        check_consistent_length(X, y)
+        items = self._items(X)
         features = self._features(items, fit=True)
         self.weakness_threshold_ = 0.5
         self.oof_proba_ = None

@@ -8,9 +8,11 @@ model predicts with (all required), the keyword patterns, and ``meta``: a JSON
 document with the format version, library and dependency versions, themes,
 sentiment labels, thresholds, the training data (checksum, reports, files), the
 evaluation scores and the SHA-256 of the arrays. Loading checks that digest, so a
-damaged or edited file is refused. ``NAME.json`` beside it is a copy of ``meta``
-for reading (and for ``jq``); loading never needs it, so a model file is written
-in one atomic step and a killed ``train`` leaves the previous model whole.
+damaged or edited file is refused. Nothing in the file depends on its name, so
+the same model saved as ``a.npz`` and ``b.npz`` is the same bytes. ``NAME.json``
+beside it is a copy of ``meta`` (plus ``model_file``, the name of the ``.npz`` it
+describes) for reading and for ``jq``; loading never needs it, so a model file is
+written in one atomic step and a killed ``train`` leaves the previous model whole.
 
 **Format 1** (models saved before 2026-11-30): ``NAME.npz`` of arrays and a
 ``NAME.json`` sidecar holding the format version and the ``.npz`` file's SHA-256,
@@ -30,7 +32,6 @@ import json
 import os
 import platform
 import sys
-import zipfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
 
@@ -130,9 +131,8 @@ def save(model: ThemeModel, name: str | os.PathLike[str], scores: dict | None = 
     arrays["patterns"] = np.array([json.dumps(p, ensure_ascii=False, sort_keys=True) for p in model.patterns])
     training = {**{k: v for k, v in model.info.items() if k not in ("meta", "scores")}, **(training or {})}
     joint = model.joint_threshold
-    meta = {
+    meta = {  # nothing here depends on the file's name: a model saved under two names is the same bytes
         "format_version": FORMAT_VERSION,
-        "model_file": npz.name,
         "arrays_sha256": arrays_digest(arrays),
         "versions": versions(),
         "themes": list(THEMES),
@@ -144,13 +144,19 @@ def save(model: ThemeModel, name: str | os.PathLike[str], scores: dict | None = 
         "training": training,
         "scores": scores if scores is not None else model.info.get("scores", {}),
     }
-    document = json.dumps(meta, indent=2, ensure_ascii=False) + "\n"
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, meta=np.array(document), **arrays)
-    with atomic_write(npz, "wb") as fh:  # the model, whole, in one step
-        fh.write(buffer.getvalue())
-    with atomic_write(sidecar) as fh:  # then its readable copy
-        fh.write(document)
+    np.savez_compressed(buffer, meta=np.array(json.dumps(meta, indent=2, ensure_ascii=False) + "\n"), **arrays)
+    try:
+        with atomic_write(npz, "wb") as fh:  # the model, whole, in one step
+            fh.write(buffer.getvalue())
+    except OSError as err:  # a full disk, a read-only folder: the previous model (if any) is untouched
+        raise ThemeclassError(f"cannot write the model ({err.strerror or err})", npz) from None
+    try:
+        with atomic_write(sidecar) as fh:  # then its readable copy, which names the file it describes
+            fh.write(json.dumps({"model_file": npz.name, **meta}, indent=2, ensure_ascii=False) + "\n")
+    except OSError as err:
+        raise ThemeclassError(f"the model was saved but not this readable copy of its metadata ({err.strerror or err})",
+                              sidecar) from None
     model.info = {**training, "scores": meta["scores"], "meta": meta}
     return npz
 
@@ -165,10 +171,17 @@ def load(name: str | os.PathLike[str] | None = None) -> ThemeModel:
     try:
         with np.load(npz, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError) as err:
-        raise ThemeclassError(f"cannot read model ({type(err).__name__}: damaged or not a themeclass model)", npz) from None
+    except (PermissionError, IsADirectoryError) as err:
+        raise ThemeclassError(f"cannot open model file ({err.strerror})", npz) from None
+    # everything else here decodes the file's bytes: any failure means a damaged file (BadZipFile, zlib.error from
+    # a corrupt compressed stream, NotImplementedError for a garbled compression method, ValueError, EOFError ...)
+    except Exception as err:  # noqa: BLE001 - see above
+        kind = type(err).__name__ if type(err).__module__ == "builtins" else f"{type(err).__module__}.{type(err).__name__}"
+        raise ThemeclassError(f"cannot read model ({kind}: damaged or not a themeclass model)", npz) from None
     if "meta" in arrays:
         return load_format_2(arrays, npz)
+    if "patterns" not in arrays:
+        raise ThemeclassError("not a themeclass model (it holds none of a model's arrays)", npz)
     return load_format_1(arrays, npz, sidecar)
 
 
@@ -211,9 +224,15 @@ def load_format_2(arrays: dict[str, np.ndarray], npz: Path) -> ThemeModel:
         theme, sentiment, patterns = _split_arrays(arrays)
     except (KeyError, ValueError):
         raise ThemeclassError("cannot load model (patterns missing or damaged)", npz) from None
-    spacy_model = meta.get("spacy_model")
-    info = {**meta.get("training", {}), "scores": meta.get("scores", {}), "meta": meta}
-    return _model(ModelParams(theme, sentiment, patterns, None if spacy_model in (None, "blank:en") else spacy_model, info), npz)
+    return _model(_params(theme, sentiment, patterns, meta, npz), npz)
+
+
+def _params(theme: dict, sentiment: dict, patterns: list[dict], meta: dict, where: Path) -> ModelParams:
+    training, scores, spacy_model = meta.get("training", {}), meta.get("scores", {}), meta.get("spacy_model")
+    if not isinstance(training, dict) or not isinstance(scores, dict) or not isinstance(spacy_model, (str, type(None))):
+        raise ThemeclassError("model metadata is damaged (training, scores or spacy_model of the wrong type)", where)
+    info = {**training, "scores": scores, "meta": meta}
+    return ModelParams(theme, sentiment, patterns, None if spacy_model in (None, "blank:en") else spacy_model, info)
 
 
 #: What format-1 files without them meant: no section features, only the cue sentences
@@ -250,6 +269,4 @@ def load_format_1(arrays: dict[str, np.ndarray], npz: Path, sidecar: Path) -> Th
     if "section_vocabulary" not in theme:
         theme["section_vocabulary"] = np.zeros(0, dtype=np.uint64)
         theme["section_idf"] = np.zeros(0)
-    spacy_model = meta.get("spacy_model")
-    info = {**meta.get("training", {}), "scores": meta.get("scores", {}), "meta": meta}
-    return _model(ModelParams(theme, sentiment, patterns, None if spacy_model in (None, "blank:en") else spacy_model, info), npz)
+    return _model(_params(theme, sentiment, patterns, meta, npz), npz)
