@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from themeclass.model import parallel
-from themeclass.model.parallel import PARALLEL_MIN, watch_parent, workers
+from themeclass.model.parallel import PARALLEL_MIN, joblib_parallel, workers
 
 SRC = Path(parallel.__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "labelled"
@@ -48,11 +48,22 @@ def test_forked_workers_give_the_same_results_as_one_process(tiny_model_loaded, 
     assert len({pid for _, pid, _ in finished}) == 2  # this process and one forked worker
 
 
-def test_watch_parent_does_nothing_in_the_parent_itself():
-    watch_parent(os.getpid())  # joblib running a fold in-process: the main process must not watch its own parent
-    stranger = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
-    watch_parent(int(stranger.stdout))  # nor in a process that the named one did not start
-    assert _watchers() == 0
+def _pid_and_watchers(_):
+    return os.getpid(), _watchers()
+
+
+def test_joblib_workers_watch_their_parent_but_this_process_never_does():
+    """Work joblib runs in this process (one job, or the threading backend) must not
+    make the main process watch its own parent: under ``nohup`` it must outlive it."""
+    import joblib
+    from joblib import delayed
+
+    here = joblib_parallel(1)(delayed(_pid_and_watchers)(i) for i in range(2))
+    with joblib.parallel_config(backend="threading"):
+        threads = joblib_parallel(2)(delayed(_pid_and_watchers)(i) for i in range(2))
+    assert {pid for pid, _ in here + threads} == {os.getpid()} and _watchers() == 0
+    workers = joblib_parallel(2)(delayed(_pid_and_watchers)(i) for i in range(4))
+    assert all(pid != os.getpid() and watching == 1 for pid, watching in workers)
 
 
 def _watchers() -> int:

@@ -109,8 +109,8 @@ class ThemeClassifier(ClassifierMixin, TextEstimator):
                 pos = self.nb_alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
                 neg = self.nb_alpha + np.asarray(present[y == 0].sum(axis=0)).ravel()
                 scale = np.log((pos / pos.sum()) / (neg / neg.sum()))
-            # liblinear shuffles with random_state: without one it draws from numpy's global generator and
-            # the coefficients differ from run to run (found by retraining the shipped model twice)
+            # random_state for liblinear's shuffling (the primal solver used here does not shuffle, but a
+            # change of solver must not make training depend on numpy's global generator)
             lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear",
                                     random_state=self.random_state)
             models.append((lr.fit(_scaled(X, scale), y), scale))

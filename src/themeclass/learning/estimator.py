@@ -12,25 +12,18 @@ reports the model has not seen, as it will be used.
 
 from __future__ import annotations
 
-import os
 from numbers import Integral, Real
 from typing import Any, Callable, Sequence
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import GroupKFold, KFold, StratifiedGroupKFold, StratifiedKFold
 from sklearn.utils._param_validation import Interval
 from threadpoolctl import threadpool_limits
 
-from ..model.parallel import watch_parent
+from ..model.parallel import joblib_parallel
 from ..nlp.features import Preparer
-
-
-def _fold(parent: int, fit_one: Callable, args: tuple):
-    """One fold, in a worker of ``parent`` (or in ``parent`` itself)."""
-    watch_parent(parent)
-    return fit_one(*args)
 
 
 class TextEstimator(Preparer, BaseEstimator):
@@ -90,8 +83,7 @@ class TextEstimator(Preparer, BaseEstimator):
     def _map_folds(self, fit_one: Callable, fold_args: list[tuple]) -> list:
         """``fit_one(*args)`` for every fold's arguments, in parallel over ``n_jobs`` workers
         (which exit if this process is killed, rather than idle on for minutes)."""
-        parent = os.getpid()
-        return Parallel(n_jobs=self.n_jobs, max_nbytes=None)(delayed(_fold)(parent, fit_one, args) for args in fold_args)
+        return joblib_parallel(self.n_jobs, max_nbytes=None)(delayed(fit_one)(*args) for args in fold_args)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

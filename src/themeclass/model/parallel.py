@@ -11,9 +11,9 @@ everything runs in this process.
 Workers exit when their parent dies (``kill -9`` of ``themeclass classify``
 included): each checks every half second that its parent is still the process
 that forked it, rather than run on for minutes as orphans. The joblib workers
-that fit cross-validation folds in training do the same (:func:`watch_parent`,
-called by :mod:`themeclass.learning.estimator` in each fold); once they are gone,
-the resource trackers they shared with the parent end too.
+that analyse reports and fit cross-validation folds do the same
+(:func:`joblib_parallel`); once they are gone, the resource trackers they shared
+with the parent end too.
 """
 
 from __future__ import annotations
@@ -52,22 +52,6 @@ def exit_with_parent(interval: float = 0.5) -> None:
                 os._exit(1)  # the parent died: nobody will read our results
 
     threading.Thread(target=watch, name="themeclass-exit-with-parent", daemon=True).start()
-
-
-_WATCHING: int | None = None  # the id of the process whose watcher thread runs (threads do not survive fork)
-
-
-def watch_parent(parent: int) -> None:
-    """Run in a worker of process ``parent``: start :func:`exit_with_parent` once per
-    worker process. Does nothing in ``parent`` itself (work run in-process, as
-    joblib does with one job or the threading backend: the main process must
-    outlive its own parent, e.g. under ``nohup``), nor in a process that
-    ``parent`` did not start."""
-    global _WATCHING
-    if os.getpid() in (parent, _WATCHING) or os.getppid() != parent:
-        return
-    _WATCHING = os.getpid()
-    exit_with_parent()
 
 
 def _chunk(args: tuple[list[str], list[str | None], int]) -> list:
