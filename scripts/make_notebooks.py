@@ -90,6 +90,72 @@ recurring[recurring["authority"] == "Liverpool"][["theme", "status", "kind", "re
     ("code", """fig = trace.plot_heatmap(["Liverpool", "Sefton", "Knowsley"])"""),
 ]
 
+NOTEBOOKS["03_retrain"] = [
+    ("md", """# Retrain on newly labelled units
+
+The loop a researcher follows: export units to label, label them in a spreadsheet, import them (every
+row is checked), retrain beside the default model, and compare the two on the same held-out evaluation
+reports, with a bootstrap interval over reports on each difference.
+
+Here the batch is every unit of one focused-visit letter nobody has labelled yet (Telford & Wrekin, May
+2022): `--uncertain 16` ranks all 16 of its units, so all of them are exported."""),
+    ("code", """import csv, json, pathlib, subprocess, tempfile
+work = pathlib.Path(tempfile.mkdtemp())
+
+def themeclass_cli(*args):
+    result = subprocess.run(["themeclass", *map(str, args)], capture_output=True, text=True)
+    print(result.stdout + result.stderr)
+    assert result.returncode == 0, "the command failed"
+
+
+themeclass_cli("label", "export", "../corpus/reports/telford-and-wrekin_2022-05_focused.txt.gz", "--uncertain", "16",
+               "-o", work / "batch.csv")"""),
+    ("md", """Now label the batch. In practice you open `batch.csv` in a spreadsheet; here the labels below were
+typed after reading each unit against `docs/CODEBOOK.md` (keyed by the unit's opening words, so that
+they find their rows whatever order the export chose). A unit about no theme is marked `labelled = yes`;
+a row left untouched would be skipped on import, not read as "no theme"."""),
+    ("code", """OUR_LABELS = {  # opening words -> (themes, recurring)
+    "This letter summarises": ({}, ""),  # who visited, when
+    "Inspectors looked at the local authority’s arrangements": ({"risk_response": "neutral"}, ""),  # scope statement
+    "This visit was carried out": ({}, ""),  # how inspectors worked; QA named only as a source
+    "Since the last standard inspection": ({"risk_response": "positive"}, ""),
+    "Consistency in the escalation": ({"risk_response": "negative"}, ""),  # an item to improve: pre-proceedings to protect
+    "Effective partnership working": ({"risk_response": "positive"}, ""),  # caseloads alone take no theme
+    "Children in Telford & Wrekin are seen regularly": ({"risk_response": "mixed"}, ""),  # "a small number ... adult-focused"
+    "Most assessments are timely": ({"risk_response": "positive"}, ""),
+    "Children receive a proportionate social work response": ({"risk_response": "mixed"}, ""),  # plans rarely timebound
+    "Most children benefit from regular reviews": ({"risk_response": "positive", "supervision": "positive"}, ""),  # CP chairs' challenge
+    "For those children living in crisis": ({"permanence": "positive"}, ""),  # reunification
+    "Most children’s cases step up": ({"risk_response": "mixed", "permanence": "negative"}, ""),  # neglect not escalated; delay
+    "Once children are in pre-proceedings": ({"permanence": "positive"}, ""),
+    "Despite the challenges of COVID-19": ({"supervision": "mixed"}, ""),  # regular supervision; weak records
+    "There continues to be significant financial investment": ({}, ""),  # workforce capacity
+    "There has been a change in several key members": ({"supervision": "positive"}, ""),  # QA judged effective
+}
+rows = list(csv.DictReader(open(work / "batch.csv", encoding="utf-8")))
+for row in rows:
+    [(themes, recurring)] = [labels for opening, labels in OUR_LABELS.items() if row["text"].startswith(opening)]
+    row.update(themes, recurring=recurring, labelled="yes")
+with open(work / "batch.csv", "w", newline="", encoding="utf-8") as fh:
+    writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+len(rows)"""),
+    ("code", """themeclass_cli("label", "import", work / "batch.csv", "-o", work / "labelled" / "new.jsonl")"""),
+    ("md", """Retrain on the shipped training split plus the new labels, as a new model beside the default (the
+default is never overwritten without `--replace-default`; the evaluation units are scored, never trained on)."""),
+    ("code", """themeclass_cli("train", "../corpus/labelled/train.jsonl", work / "labelled" / "new.jsonl", "../corpus/labelled/eval.jsonl",
+               "-o", work / "retrained", "--seed", "0")
+old = json.loads(pathlib.Path("../models/default.json").read_text())
+new = json.loads((work / "retrained.json").read_text())
+{"training units": (old["training"]["units"], new["training"]["units"]),
+ "model arrays changed": old["arrays_sha256"] != new["arrays_sha256"]}"""),
+    ("code", """themeclass_cli("compare", "../models/default.npz", work / "retrained.npz", "--on", "../corpus/labelled/eval.jsonl")"""),
+    ("md", """Sixteen labels move the evaluation figures by little, and the bootstrap interval over the 18
+evaluation reports says whether a change is more than noise. Use the new model with
+`--model retrained.npz` on any command, or `themeclass.load("retrained.npz")`."""),
+]
+
 NOTEBOOKS["04_grade_validity"] = [
     ("md", """# Do the report judgements agree with Ofsted's grades?
 

@@ -43,6 +43,26 @@ def test_notebook_runs_in_under_two_minutes(path):
     assert not errors
 
 
+def test_the_quickstart_notebook_judges_liverpool_2023_as_ofsted_graded_it():
+    notebook = run(NOTEBOOKS[0])
+    table = outputs(notebook, "text/plain")[cell_with(notebook, "ReportJudge.default().judge")][0]
+    rows = {cells[1]: cells[2] for cells in (line.split() for line in table.splitlines()[1:]) if len(cells) > 2}
+    assert rows["risk_response"] in ("weakness", "serious_weakness")  # help and protection: inadequate
+    assert rows["care_leavers"] in ("weakness", "serious_weakness")  # care leavers: inadequate
+
+
+def test_the_retraining_notebook_imports_real_labels_and_changes_the_model():
+    """Issue 12 point 14: the labels must reach the model."""
+    notebook = run(NOTEBOOKS[2])
+    printed = "".join(o.get("text", "") for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
+    assert "imported 16 labelled units" in printed and "skipped 0 rows not labelled" in printed
+    summary = outputs(notebook, "text/plain")[cell_with(notebook, "model arrays changed")][0]
+    assert "'model arrays changed': True" in summary
+    old, new = eval(summary)["training units"]  # noqa: S307 - our own notebook's printed dict
+    assert new == old + 16
+    assert "95% interval" in printed
+
+
 def test_the_trace_notebook_draws_its_figures_inline():
     notebook = run(NOTEBOOKS[1])
     images = outputs(notebook, "image/png")

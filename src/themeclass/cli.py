@@ -225,7 +225,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if _interactive():
         print("themeclass: training (tokenising, 5-fold cross-validation of both estimators, final fits) ...", file=sys.stderr)
     result = train(args.files, args.output, seed=args.seed, spacy_model=args.spacy_model, overwrite=args.overwrite,
-                   replace_default=args.replace_default)
+                   replace_default=args.replace_default, n_jobs=args.jobs or -1)
     print(f"trained on {result.training_units} units ({result.training_reports} reports) in {time.perf_counter() - started:.0f} s; "
           f"wrote {result.path} and {Path(result.path).with_suffix('.json')}")
     if result.scores:
@@ -401,6 +401,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--spacy-model", default=None, help="an installed spaCy pipeline to tokenise with (default: blank English)")
     p.add_argument("--replace-default", action="store_true", help="allow writing over the shipped default model")
     p.add_argument("--overwrite", action="store_true", help="allow writing over an existing model of this name")
+    p.add_argument("--jobs", type=int, default=None,
+                   help="cross-validation folds fitted in parallel (default: all cores; the model is the same for any number)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("compare", help="compare two models on the same labelled evaluation split")

@@ -21,9 +21,9 @@ The score is cut into an ordered **label**: ``strength``, ``mixed``, ``weakness`
 weights above, on graded full inspections of authorities whose names begin A–L
 (Ofsted's grades for the matching area; see ``benchmarks/grade_validity.py``);
 authorities M–Z are held out to report how well it works. ``mixed`` is the band
-above the weakness cut where the fit half's grades still disagree: a report
-scored there is not called a weakness, and in a trace it neither extends nor
-breaks a run.
+just above the weakness cut where one in five or more of the fit half's reports
+was still graded requires improvement or worse: a report scored there is not
+called a weakness, and in a trace it neither extends nor breaks a run.
 
 >>> judge = ReportJudge.default()
 >>> results = [UnitResult("r#001", "supervision", "negative", -0.9, 0.95),
@@ -171,7 +171,7 @@ class ReportJudge:
     # -- fitting -----------------------------------------------------------------------
     def fit(self, reports: Mapping[str, Sequence[UnitResult]], grades: Mapping[str, Mapping[str, str]],
             groups: Mapping[str, str] | None = None, weights: Sequence[float] = (0.25, 0.5, 1.0),
-            priors: Sequence[float] = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0), folds: int = 5, strength_precision: float = 0.95,
+            priors: Sequence[float] = (0.0, 1.0, 2.0, 4.0, 8.0, 16.0), folds: int = 5, mixed_probability: float = 0.2,
             seed: int = 0) -> "ReportJudge":
         """Fit on graded reports: ``reports`` maps a report id to its unit results,
         ``grades`` a report id to ``{area: grade}`` (see :data:`GRADED_AREA`),
@@ -183,9 +183,10 @@ class ReportJudge:
         theme's weakness cut maximises balanced accuracy (weakness = the area
         graded requires improvement or inadequate), one serious-weakness margin
         below it (shared by the themes) maximises balanced accuracy of
-        inadequate against the other grades, and one strength margin above it is
-        the smallest at which at least ``strength_precision`` of the reports
-        called a strength are graded good or outstanding."""
+        inadequate against the other grades, and one strength margin above it
+        bounds the ``mixed`` band: the scores above the weakness cut at which a
+        logistic fit of the grades still gives at least ``mixed_probability``
+        that the area is graded requires improvement or worse."""
         import numpy as np
 
         ids = sorted(r for r in reports if r in grades)
@@ -226,16 +227,20 @@ class ReportJudge:
         rel = [(x - weak_cut[t], g) for t, rows in rows_by_theme.items() for _, x, g in rows]
         rel_s = np.array([x for x, _ in rel])
         serious = min(0.0, _best_cut(rel_s, np.array([g == "inadequate" for _, g in rel])))
+        # mixed: not called a weakness, yet scored where at least `mixed_probability` of the
+        # fit half's reports were graded requires improvement or worse (a logistic fit of
+        # the grade on the score's distance from its theme's weakness cut, over all themes)
+        slope_intercept = _logistic(rel_s, np.array([g in WEAK_GRADES for _, g in rel], dtype=float))
+        a, b = slope_intercept
         strong = 0.0
-        for margin in np.unique(np.concatenate([[0.0], rel_s[rel_s >= 0]])):
-            called = [g for x, g in rel if x >= margin]
-            if called and sum(g not in WEAK_GRADES for g in called) / len(called) >= strength_precision:
-                strong = float(margin)
-                break
+        if b < 0:
+            strong = max(0.0, (np.log(mixed_probability / (1 - mixed_probability)) - a) / b)
         self.cuts_ = {t: (round(weak_cut[t] + serious, 6), round(weak_cut[t], 6), round(weak_cut[t] + strong, 6))
                       for t in THEMES}
         self.info_ = {"reports": len(ids), "authorities": len(names), "folds": folds,
-                      "strength_precision": strength_precision, "cross_validation": table}
+                      "mixed_probability": mixed_probability,
+                      "calibration": {"intercept": round(float(a), 6), "slope": round(float(b), 6)},
+                      "cross_validation": table}
         return self
 
     # -- persistence -------------------------------------------------------------------
@@ -274,6 +279,23 @@ def _graded_rows(ids, scored, grades, theme) -> list[tuple[str, float, str]]:
     area = GRADED_AREA[theme]
     return [(r, scored[r][theme][0], grades[r][area]) for r in ids
             if theme in scored[r] and grades[r].get(area) in GRADE_ORDER]
+
+
+def _logistic(x, y) -> tuple[float, float]:
+    """Intercept and slope of a one-variable logistic regression (Newton's method)."""
+    import numpy as np
+
+    a, b = 0.0, 0.0
+    for _ in range(100):
+        p = 1 / (1 + np.exp(-(a + b * x)))
+        w = p * (1 - p) + 1e-9
+        gradient = np.array([np.sum(y - p), np.sum((y - p) * x)])
+        hessian = np.array([[w.sum(), (w * x).sum()], [(w * x).sum(), (w * x * x).sum()]])
+        step = np.linalg.solve(hessian, gradient)
+        a, b = a + step[0], b + step[1]
+        if np.abs(step).max() < 1e-10:
+            break
+    return float(a), float(b)
 
 
 def balanced_accuracy(y, pred) -> float:
