@@ -202,7 +202,7 @@ def test_metadata_without_a_version_or_claiming_format_1_inside_a_format_2_file_
     arrays = read_arrays(tiny_model)
     meta = json.loads(str(arrays["meta"]))
     for name, changed, problem in (("none", {k: v for k, v in meta.items() if k != "format_version"}, "no format_version"),
-                                   ("one", {**meta, "format_version": 1}, "says format 1 in a format-2 file")):
+                                   ("one", {**meta, "format_version": 1}, "says format 1 in a format-2 model")):
         write_arrays(tmp_path / f"{name}.npz", {**arrays, "meta": np.array(json.dumps(changed))})
         with pytest.raises(ThemeclassError, match=problem):
             load(tmp_path / f"{name}.npz")

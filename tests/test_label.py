@@ -193,3 +193,16 @@ def test_texts_with_unicode_line_separators_survive_the_round_trip(tmp_path):
     import_labels(write_csv(tmp_path / "b.csv", [row("r#001", text, supervision="negative")]), out, corpus=None)
     [record] = load_labelled([out])
     assert record.text == text and record.themes == {"supervision": "negative"}
+
+
+def test_a_unit_labelled_under_another_number_is_not_exported_again(tmp_path, tiny_model):
+    """A later segmenter may number a report's units differently: the text still says it is labelled."""
+    first = export_uncertain([REPORT], 3, tmp_path / "a.csv", str(tiny_model), corpus=None, jobs=1)
+    rows = list(csv.DictReader((tmp_path / "a.csv").open(encoding="utf-8")))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "old.jsonl").write_text("".join(json.dumps({"id": r["id"] + "-old-number", "text": r["text"], "themes": {}}) + "\n"
+                                              for r in rows), encoding="utf-8")
+    again = export_uncertain([REPORT], 3, tmp_path / "b.csv", str(tiny_model), corpus=corpus, jobs=1)
+    assert first.written == again.written == 3 and again.already_labelled == 3
+    assert not {r["id"] for r in rows} & {r["id"] for r in csv.DictReader((tmp_path / "b.csv").open(encoding="utf-8"))}

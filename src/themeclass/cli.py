@@ -219,13 +219,26 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .learning.train import train
+    from .learning.train import STEPS, train
 
     started = time.perf_counter()
+    bar = None
     if _interactive():
-        print("themeclass: training (tokenising, 5-fold cross-validation of both estimators, final fits) ...", file=sys.stderr)
-    result = train(args.files, args.output, seed=args.seed, spacy_model=args.spacy_model, overwrite=args.overwrite,
-                   replace_default=args.replace_default, n_jobs=args.jobs or -1)
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(STEPS), unit="step", file=sys.stderr, bar_format="{desc:<30}{bar}| {n_fmt}/{total_fmt} steps [{elapsed}]")
+
+    def progress(step: str) -> None:
+        if bar is not None:
+            bar.set_description_str(step)
+            bar.update(1)
+
+    try:
+        result = train(args.files, args.output, seed=args.seed, spacy_model=args.spacy_model, overwrite=args.overwrite,
+                       replace_default=args.replace_default, n_jobs=args.jobs or -1, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
     print(f"trained on {result.training_units} units ({result.training_reports} reports) in {time.perf_counter() - started:.0f} s; "
           f"wrote {result.path} and {Path(result.path).with_suffix('.json')}")
     if result.scores:

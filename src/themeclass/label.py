@@ -151,15 +151,22 @@ def export_uncertain(paths: Iterable[str | os.PathLike[str]], n: int, output: st
 
         chunks = tqdm(chunks, total=len(files), unit="report", file=sys.stderr)
     candidates = [c for chunk in chunks for c in chunk]
-    keep = [c for c in candidates if c.id not in known and c.report not in held_out]
+    # a unit is known by its id, or by its text: a later segmenter may number a report's units differently
+    texts = {_plain(row.get("text", "")) for row in known.values()}
+    labelled = {c.id for c in candidates if c.id in known or _plain(c.text) in texts}
+    keep = [c for c in candidates if c.id not in labelled and c.report not in held_out]
     keep.sort(key=lambda c: (c.margin, c.id))
     with atomic_write(output, newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for c in keep[:n]:
             writer.writerow([c.id, c.report, c.section or "", c.text, "", *[""] * len(THEMES), "", text_hash(c.text)])
-    return ExportResult(min(n, len(keep)), sum(c.id in known for c in candidates),
-                        sum(c.id not in known and c.report in held_out for c in candidates))
+    return ExportResult(min(n, len(keep)), len(labelled),
+                        sum(c.id not in labelled and c.report in held_out for c in candidates))
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
 
 
 @dataclass

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from ..codebook import THEMES, WEAKNESS, improvement_section
 from ..errors import ThemeclassError
-from ..model.format import save
+from ..model.format import save, writable_paths
 from ..model.predictor import ModelParams, ThemeModel
 from ..nlp.rules import load_patterns
 from .classify import ThemeClassifier
@@ -34,20 +34,31 @@ from .thresholds import best_threshold, f1, grid
 _JOINT_GRID = grid(0.1, 0.7, 0.025)
 
 
+#: The steps of training, as ``progress`` callbacks name them.
+STEPS = ("tokenising", "theme classifier", "sentiment model", "joint threshold", "scoring the evaluation split", "saving")
+
+
 def fit_model(records: Sequence[Labelled], seed: int = 0, patterns: list[dict] | None = None,
-              spacy_model: str | None = None, n_jobs: int | None = -1) -> ThemeModel:
+              spacy_model: str | None = None, n_jobs: int | None = -1,
+              progress: Callable[[str], None] | None = None) -> ThemeModel:
     """Fit the theme classifier and the sentiment model on labelled units (all of
-    them: split first) and return the model they make."""
+    them: split first) and return the model they make. ``progress(step)`` is
+    called as each of the first four :data:`STEPS` starts."""
+    step = progress or (lambda name: None)
     patterns = load_patterns() if patterns is None else patterns
     classifier = ThemeClassifier(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model)
+    step(STEPS[0])
     units = classifier.prepare([r.text for r in records])  # tokenised once, for both estimators
     reports = [r.report for r in records]  # thresholds are tuned on folds of whole reports
+    step(STEPS[1])
     classifier.fit(list(zip(units, [r.section for r in records])), theme_matrix(records), groups=reports)
     items = [(u, theme, r.section) for u, r in zip(units, records) for theme in r.themes]
     labels = [label for r in records for label in r.themes.values()]
+    step(STEPS[2])
     sentiment = ThemeSentiment(random_state=seed, n_jobs=n_jobs, patterns=patterns, spacy_model=spacy_model).fit(
         items, labels, groups=[r.report for r in records for _ in r.themes])
     sentiment_params = sentiment.linear_params()
+    step(STEPS[3])
     joint = joint_threshold(records, units, classifier, sentiment)
     sentiment_params["joint_threshold"] = np.array(float("nan") if joint is None else joint)
     info = {"units": len(records), "reports": len(set(reports)), "report_ids": sorted(set(reports)),
@@ -106,26 +117,22 @@ class TrainResult:
 
 def train(files: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str] | None = None, seed: int = 0,
           spacy_model: str | None = None, overwrite: bool = False, replace_default: bool = False,
-          n_jobs: int | None = -1) -> TrainResult:
+          n_jobs: int | None = -1, progress: Callable[[str], None] | None = None) -> TrainResult:
     """Train on the training split of labelled files, score on their evaluation
     split (:func:`~themeclass.learning.dataset.split_of`), save to ``output`` if given.
 
     The evaluation units are never trained on. Same files and seed give the same
-    model file, byte for byte."""
+    model file, byte for byte. ``progress(step)`` is called as each of :data:`STEPS` starts."""
+    step = progress or (lambda name: None)
     if output is not None:  # refuse a bad output name before an hour of training, not after
-        from ..model.format import is_default, model_paths
-
-        npz, sidecar = model_paths(output)
-        if is_default(npz) and not replace_default:
-            raise ThemeclassError("this is the shipped default model; write a new version beside it, or pass --replace-default", npz)
-        if not is_default(npz) and (npz.exists() or sidecar.exists()) and not overwrite:
-            raise ThemeclassError("a model with this name exists; choose a new name (or pass --overwrite)", npz)
+        writable_paths(output, overwrite, replace_default)
     split = by_split(load_labelled(files))
     training, held_out = split["train"], split["eval"]
     if not training:
         raise ThemeclassError("no units of the training split to train on", ", ".join(map(str, files)))
-    model = fit_model(training, seed=seed, spacy_model=spacy_model, n_jobs=n_jobs)
+    model = fit_model(training, seed=seed, spacy_model=spacy_model, n_jobs=n_jobs, progress=progress)
     scores: dict = {}
+    step(STEPS[4])
     if held_out:
         texts, sections = [r.text for r in held_out], [r.section for r in held_out]
         scores = {"split": "eval", "reports": sorted({r.report for r in held_out}),
@@ -133,6 +140,7 @@ def train(files: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str
                   "keyword_baseline": score(held_out, KeywordBaseline(spacy_model=spacy_model).predict(texts, sections))}
     model.info["scores"] = scores
     path = None
+    step(STEPS[5])
     if output is not None:
         path = save(model, output, scores=scores, training={"files": [os.fspath(f) for f in files]},
                     overwrite=overwrite, replace_default=replace_default)

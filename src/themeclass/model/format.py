@@ -114,18 +114,25 @@ def sha256_file(path: Path) -> str:
 
 # -- saving ------------------------------------------------------------------------------------
 
-def save(model: ThemeModel, name: str | os.PathLike[str], scores: dict | None = None, training: dict | None = None,
-         overwrite: bool = False, replace_default: bool = False) -> Path:
-    """Write ``model`` as ``NAME.npz`` (format 2) and the readable copy ``NAME.json``.
-
-    Refuses to write over the shipped default model without ``replace_default``,
-    and over any other existing model without ``overwrite``. Returns the ``.npz`` path."""
+def writable_paths(name: str | os.PathLike[str], overwrite: bool = False, replace_default: bool = False) -> tuple[Path, Path]:
+    """:func:`model_paths`, refusing the shipped default model without ``replace_default``
+    and any other existing model without ``overwrite`` (checked before training, and again on saving)."""
     npz, sidecar = model_paths(name)
     if is_default(npz):
         if not replace_default:
             raise ThemeclassError("this is the shipped default model; write a new version beside it, or pass --replace-default", npz)
     elif (npz.exists() or sidecar.exists()) and not overwrite:
         raise ThemeclassError("a model with this name exists; choose a new name (or pass --overwrite)", npz)
+    return npz, sidecar
+
+
+def save(model: ThemeModel, name: str | os.PathLike[str], scores: dict | None = None, training: dict | None = None,
+         overwrite: bool = False, replace_default: bool = False) -> Path:
+    """Write ``model`` as ``NAME.npz`` (format 2) and the readable copy ``NAME.json``.
+
+    Refuses to write over the shipped default model without ``replace_default``,
+    and over any other existing model without ``overwrite``. Returns the ``.npz`` path."""
+    npz, sidecar = writable_paths(name, overwrite, replace_default)
     arrays = {f"theme__{k}": np.asarray(v) for k, v in model.theme.items()}
     arrays.update({f"sentiment__{k}": np.asarray(v) for k, v in model.sentiment.items()})
     arrays["patterns"] = np.array([json.dumps(p, ensure_ascii=False, sort_keys=True) for p in model.patterns])
@@ -193,11 +200,28 @@ def _version_check(version: object, where: Path) -> int:
     return version
 
 
-def _split_arrays(arrays: dict[str, np.ndarray]) -> tuple[dict, dict, list[dict]]:
+def _split_arrays(arrays: dict[str, np.ndarray], where: Path) -> tuple[dict, dict, list[dict]]:
     theme = {k.removeprefix("theme__"): v for k, v in arrays.items() if k.startswith("theme__")}
     sentiment = {k.removeprefix("sentiment__"): v for k, v in arrays.items() if k.startswith("sentiment__")}
-    patterns = [json.loads(str(p)) for p in arrays["patterns"]]
+    try:
+        patterns = [json.loads(str(p)) for p in arrays["patterns"]]
+    except (KeyError, ValueError):
+        raise ThemeclassError("cannot load model (patterns missing or damaged)", where) from None
     return theme, sentiment, patterns
+
+
+def _meta(text: str, where: Path, version: int, what: str) -> dict:
+    """The metadata document of a model, checked: JSON, an object, of ``version``."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        raise ThemeclassError(f"{what} is not valid JSON (damaged)", where) from None
+    if not isinstance(meta, dict):
+        raise ThemeclassError(f"{what} is not a JSON object (damaged)", where)
+    found = _version_check(meta.get("format_version"), where)
+    if found != version:
+        raise ThemeclassError(f"{what} says format {found} in a format-{version} model (damaged or mismatched)", where)
+    return meta
 
 
 def _model(params: ModelParams, where: Path) -> ThemeModel:
@@ -209,21 +233,10 @@ def _model(params: ModelParams, where: Path) -> ThemeModel:
 
 def load_format_2(arrays: dict[str, np.ndarray], npz: Path) -> ThemeModel:
     """A format-2 file: arrays plus ``meta``; the arrays' digest must match."""
-    try:
-        meta = json.loads(str(arrays.pop("meta")))
-    except ValueError:
-        raise ThemeclassError("model metadata is not valid JSON (damaged)", npz) from None
-    if not isinstance(meta, dict):
-        raise ThemeclassError("model metadata is not a JSON object (damaged)", npz)
-    version = _version_check(meta.get("format_version"), npz)
-    if version != 2:
-        raise ThemeclassError(f"model metadata says format {version} in a format-2 file (damaged)", npz)
+    meta = _meta(str(arrays.pop("meta")), npz, 2, "model metadata")
     if arrays_digest(arrays) != meta.get("arrays_sha256"):
         raise ThemeclassError("checksum mismatch: the model's arrays are not the ones it was saved with (corrupted or edited)", npz)
-    try:
-        theme, sentiment, patterns = _split_arrays(arrays)
-    except (KeyError, ValueError):
-        raise ThemeclassError("cannot load model (patterns missing or damaged)", npz) from None
+    theme, sentiment, patterns = _split_arrays(arrays, npz)
     return _model(_params(theme, sentiment, patterns, meta, npz), npz)
 
 
@@ -247,22 +260,15 @@ FORMAT_1_DEFAULTS = {
 def load_format_1(arrays: dict[str, np.ndarray], npz: Path, sidecar: Path) -> ThemeModel:
     """A format-1 model: the ``.npz`` and its JSON sidecar with the file's checksum."""
     try:
-        meta = json.loads(sidecar.read_text(encoding="utf-8"))
+        text = sidecar.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ThemeclassError("model sidecar (.json) is missing; refusing to load an unchecked model", sidecar) from None
-    except (ValueError, OSError):
+    except (OSError, UnicodeDecodeError):
         raise ThemeclassError("model sidecar is not valid JSON", sidecar) from None
-    if not isinstance(meta, dict):
-        raise ThemeclassError("model sidecar is not a JSON object", sidecar)
-    version = _version_check(meta.get("format_version"), sidecar)
-    if version != 1:
-        raise ThemeclassError(f"sidecar says format {version} but the model file has no metadata (a format-1 file)", sidecar)
+    meta = _meta(text, sidecar, 1, "model sidecar")
     if sha256_file(npz) != meta.get("model_sha256"):
         raise ThemeclassError("checksum mismatch: the model file is not the one its sidecar describes (corrupted or replaced)", npz)
-    try:
-        theme, sentiment, patterns = _split_arrays(arrays)
-    except (KeyError, ValueError):
-        raise ThemeclassError("cannot load model (patterns missing or damaged)", npz) from None
+    theme, sentiment, patterns = _split_arrays(arrays, npz)
     for part, values in (("theme", theme), ("sentiment", sentiment)):
         for key, value in FORMAT_1_DEFAULTS[part].items():
             values.setdefault(key, np.array(value))
