@@ -28,7 +28,7 @@ called a weakness, and in a trace it neither extends nor breaks a run.
 >>> judge = ReportJudge.default()
 >>> results = [UnitResult("r#001", "supervision", "negative", -0.9, 0.95),
 ...            UnitResult("r#002", "supervision", "negative", -0.8, 0.90),
-...            UnitResult("r#003", "risk_response", "positive", 0.9, 0.97)]
+...            UnitResult("r#003", "risk_response", "negative", -0.9, 0.97)]
 >>> j = judge.judge(results)["supervision"]
 >>> j.label, j.units, j.evidence
 ('serious_weakness', 2, ('r#001', 'r#002'))
