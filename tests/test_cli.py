@@ -279,3 +279,13 @@ def test_long_commands_show_progress_on_a_terminal():
     os.waitpid(pid, 0)
     text = output.decode(errors="replace")
     assert "2/2" in text and "report" in text  # tqdm's bar: reports done of all
+
+
+def test_off_a_terminal_long_commands_end_with_one_summary_line(tmp_path, capsys, tiny_model):
+    units = tmp_path / "units.jsonl"
+    units.write_text('{"id": 1, "text": "Supervision is regular."}\n{"id": 2, "text": "Plans drift."}\n')
+    code, _, err = run(capsys, "classify", "-i", units, "-o", tmp_path / "out.jsonl", "--model", tiny_model)
+    assert code == 0 and err.startswith("themeclass: classified 2 units in ") and err.count("\n") == 1
+    code, out, err = run(capsys, "label", "export", FOCUSED, "--uncertain", "3", "-o", tmp_path / "b.csv",
+                         "--model", tiny_model, "--jobs", "1")
+    assert code == 0 and err.startswith("themeclass: ranked the units of the reports in ") and "wrote 3 units" in out
