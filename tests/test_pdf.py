@@ -185,14 +185,21 @@ def test_pdf_blank_page_keeps_its_place(pdfium, tmp_path):
     assert text.split("\f") == ["Page one\n", "", "Page three\n"]
 
 
-def test_pdf_lines_come_top_to_bottom_whatever_the_drawing_order(pdfium, tmp_path):
-    content = (
-        "BT /F1 9 Tf 72 40 Td (Running footer) Tj ET "  # drawn first, printed last
-        "BT /F1 12 Tf 72 700 Td (First line of the body) Tj 0 -14 Td (second line) Tj ET"
-    )
-    assert read_text(write(tmp_path, "order.pdf", tiny_pdf(content))) == (
-        "First line of the body\nsecond line\n\nRunning footer\n"
-    )
+@pytest.mark.parametrize("name, content, expected", [
+    # lines come top to bottom whatever the drawing order: the footer is drawn first, printed last
+    ("order", "BT /F1 9 Tf 72 40 Td (Running footer) Tj ET "
+              "BT /F1 12 Tf 72 700 Td (First line of the body) Tj 0 -14 Td (second line) Tj ET",
+     "First line of the body\nsecond line\n\nRunning footer\n"),
+    # pdftotext drops a line-final hyphen and joins the lines; the library was tuned on that
+    ("hyphen", "BT /F1 12 Tf 72 700 Td (carers who are committed to their longer-) Tj 0 -14 Td (term needs.) Tj ET",
+     "carers who are committed to their longerterm needs.\n"),
+    # sideways text goes after the page's text
+    ("sideways", "BT /F1 12 Tf 72 700 Td (The body of the page reads across) Tj ET "
+                 "BT /F1 10 Tf 0 1 -1 0 560 300 Tm (Printed sideways) Tj ET",
+     "The body of the page reads across\n\nPrinted sideways\n"),
+])
+def test_pdf_text_reads_like_pdftotext(pdfium, tmp_path, name, content, expected):
+    assert read_text(write(tmp_path, f"{name}.pdf", tiny_pdf(content))) == expected
 
 
 def test_pdf_table_cells_are_separate_lines_left_to_right(pdfium, tmp_path):
@@ -202,24 +209,6 @@ def test_pdf_table_cells_are_separate_lines_left_to_right(pdfium, tmp_path):
     )
     text = read_text(write(tmp_path, "table.pdf", tiny_pdf(content)))
     assert [line for line in text.splitlines() if line] == ["Judgement", "Grade", "Overall effectiveness", "Good"]
-
-
-def test_pdf_end_of_line_hyphen_is_joined_like_pdftotext(pdfium, tmp_path):
-    # pdftotext drops a line-final hyphen and joins the lines; the library was tuned on that.
-    content = "BT /F1 12 Tf 72 700 Td (carers who are committed to their longer-) Tj 0 -14 Td (term needs.) Tj ET"
-    assert read_text(write(tmp_path, "hyphen.pdf", tiny_pdf(content))) == (
-        "carers who are committed to their longerterm needs.\n"
-    )
-
-
-def test_pdf_sideways_text_goes_after_the_page_text(pdfium, tmp_path):
-    content = (
-        "BT /F1 12 Tf 72 700 Td (The body of the page reads across) Tj ET "
-        "BT /F1 10 Tf 0 1 -1 0 560 300 Tm (Printed sideways) Tj ET"
-    )
-    assert read_text(write(tmp_path, "sideways.pdf", tiny_pdf(content))) == (
-        "The body of the page reads across\n\nPrinted sideways\n"
-    )
 
 
 def test_pdf_page_printed_sideways_keeps_pdfium_order(pdfium, tmp_path):
