@@ -46,6 +46,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .codebook import GRADE_ORDER, THEMES, WEAK_GRADES
 from .files import read_jsonl
+from .learning.thresholds import best_threshold
 
 #: The judgement labels, from best to worst.
 JUDGEMENTS = ("strength", "mixed", "weakness", "serious_weakness")
@@ -310,17 +311,15 @@ def balanced_accuracy(y, pred) -> float:
 
 def _best_cut(scores, weak) -> float:
     """The cut c (a score is called weak when below c) that maximises balanced
-    accuracy; ties take the middle of the best cuts, and a cut sits halfway
-    between neighbouring scores."""
+    accuracy, by the library's one tuner (ties: the middle of the best cuts); a
+    cut sits halfway between neighbouring scores."""
     import numpy as np
 
     s = np.unique(scores)
     if len(s) == 0:
         return 0.0
     cuts = np.concatenate([[s[0] - 1e-6], (s[:-1] + s[1:]) / 2, [s[-1] + 1e-6]])
-    accs = np.round([balanced_accuracy(weak, scores < c) for c in cuts], 9)
-    best = np.flatnonzero(accs == accs.max())
-    return float(cuts[best[len(best) // 2]])
+    return best_threshold(cuts, lambda c: balanced_accuracy(weak, scores < c))
 
 
 # -- quoting: the sentence that carries a unit's weakness --------------------------------
