@@ -132,20 +132,16 @@ def read_units(path: str) -> list[dict]:
     with its line number, so that the output can have one line per input line."""
     name = "<stdin>" if path == "-" else path
     if path == "-":
-        lines = sys.stdin.read().split("\n")
-        numbered = [(n, line) for n, line in enumerate(lines, start=1)]
+        text = sys.stdin.read()
     else:
-        numbered = None
-    rows = []
-    if numbered is None:
-        raw = Path(path)
-        if not raw.exists():
+        if not Path(path).exists():
             raise ThemeclassError("no such file", name)
         try:
-            lines = raw.read_text(encoding="utf-8").split("\n")
+            text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
             raise ThemeclassError(f"cannot read ({err})", name) from None
-        numbered = list(enumerate(lines, start=1))
+    numbered = list(enumerate(text.split("\n"), start=1))
+    rows = []
     while numbered and not numbered[-1][1].strip():
         numbered.pop()  # the newline that ends the last line
     for n, line in numbered:

@@ -231,8 +231,7 @@ class ReportJudge:
         # mixed: not called a weakness, yet scored where at least `mixed_probability` of the
         # fit half's reports were graded requires improvement or worse (a logistic fit of
         # the grade on the score's distance from its theme's weakness cut, over all themes)
-        slope_intercept = _logistic(rel_s, np.array([g in WEAK_GRADES for _, g in rel], dtype=float))
-        a, b = slope_intercept
+        a, b = _logistic(rel_s, np.array([g in WEAK_GRADES for _, g in rel], dtype=float))  # intercept, slope
         strong = 0.0
         if b < 0:
             strong = max(0.0, (np.log(mixed_probability / (1 - mixed_probability)) - a) / b)

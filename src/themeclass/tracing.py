@@ -170,6 +170,7 @@ class Trace:
         self.judge = judge or ReportJudge.default()
         self._judgements: dict[str, dict[str, Judgement]] = {}
         self._recurring: dict[str, list[RecurringWeakness]] = {}
+        self._grouped: dict[str, list[ReportSummary]] | None = None
 
     # -- structure --------------------------------------------------------------------
     def judgements(self, report: ReportSummary) -> dict[str, Judgement]:
@@ -179,12 +180,16 @@ class Trace:
         return self._judgements[report.report]
 
     def authorities(self) -> dict[str, list[ReportSummary]]:
-        """Each recognised authority's reports, dated ones in date order, then undated ones."""
-        grouped: dict[str, list[ReportSummary]] = defaultdict(list)
-        for r in self.reports:
-            if r.authority:
-                grouped[r.authority].append(r)
-        return {a: sorted(rs, key=lambda r: (r.date is None, r.date or "", r.report)) for a, rs in sorted(grouped.items())}
+        """Each recognised authority's reports, dated ones in date order, then undated ones
+        (grouped once: a trace's reports do not change after it is made)."""
+        if self._grouped is None:
+            grouped: dict[str, list[ReportSummary]] = defaultdict(list)
+            for r in self.reports:
+                if r.authority:
+                    grouped[r.authority].append(r)
+            self._grouped = {a: sorted(rs, key=lambda r: (r.date is None, r.date or "", r.report))
+                             for a, rs in sorted(grouped.items())}
+        return self._grouped
 
     def authority(self, name: str) -> str:
         """The authority of this trace that ``name`` means, matched case-insensitively

@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from typing import Any, Callable
 
 import numpy as np
@@ -47,7 +48,7 @@ def exit_with_parent(interval: float = 0.5) -> None:
 
     def watch() -> None:
         while True:
-            threading.Event().wait(interval)
+            time.sleep(interval)
             if os.getppid() != parent:
                 os._exit(1)  # the parent died: nobody will read our results
 

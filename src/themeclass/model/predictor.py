@@ -77,7 +77,6 @@ class ThemeModel(Preparer):
         missing += [f"sentiment {k}" for k in SENTIMENT_KEYS if k not in params.sentiment]
         if missing:
             raise ValueError(f"model parameters lack {', '.join(missing)}")
-        self.params = params
         self.theme, self.sentiment = params.theme, params.sentiment
         self.patterns, self.spacy_model, self.info = params.patterns, params.spacy_model, params.info
         theme, sentiment = params.theme, params.sentiment
@@ -87,6 +86,11 @@ class ThemeModel(Preparer):
         self.sentiment_classes = [str(c) for c in sentiment["classes"]]
         joint = float(sentiment["joint_threshold"])
         self.joint_threshold: float | None = None if np.isnan(joint) else joint
+
+    @property
+    def params(self) -> ModelParams:
+        """The arrays and description this model predicts with (as :class:`ModelParams`)."""
+        return ModelParams(self.theme, self.sentiment, self.patterns, self.spacy_model, self.info)
 
     @property
     def thresholds(self) -> dict[str, float]:
